@@ -1,0 +1,107 @@
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError } from "./config-error.ts";
+import { parseCommandLine, type Command } from "./command-line.ts";
+import { readDotenv } from "./dotenv.ts";
+import { ParseError } from "./parsers.ts";
+import { SETTINGS, type LogLevel, type Role, type Setting } from "./settings.ts";
+
+export interface Secrets {
+  backendAuthToken?: string;
+  apiKey?: string;
+  authStateKey?: Uint8Array;
+}
+
+export interface Config {
+  role: Role;
+  standalone: boolean;
+  host: string;
+  port: number;
+  /** Absolute, so a later chdir or a child process cannot misread it. */
+  dataDir: string;
+  redisUrl?: string;
+  backendUrl: string;
+  workerId: string;
+  workerEndpoint: string;
+  maxSessions: number;
+  consumers: number;
+  logLevel: LogLevel;
+  shutdownGraceMs: number;
+  maxBodyBytes: number;
+  webhookUrl?: string;
+  /** As configured; `resolveSecrets` fills the gaps in --role=all. */
+  secrets: Secrets;
+}
+
+export interface LoadedConfig {
+  command: Command;
+  config: Config;
+}
+
+export interface ConfigSources {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/**
+ * The only place that reads argv and the environment. Precedence: flags, then
+ * env, then `.env` in the working directory, then defaults. A bad value throws
+ * a ConfigError naming the flag or variable and what it accepts.
+ */
+export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.argv.slice(2), env: process.env, cwd: process.cwd() }): LoadedConfig {
+  const { command, flags } = parseCommandLine(argv);
+  const dotenv = readDotenv(join(cwd, ".env"));
+
+  function read<T>(s: Setting<T>): T | undefined {
+    const sources: [string, string | undefined][] = [
+      [s.flag ? `--${s.flag}` : "", s.flag ? flags.get(s.flag) : undefined],
+      [s.env, env[s.env]],
+      [`${s.env} (in .env)`, dotenv[s.env]],
+    ];
+    for (const [name, raw] of sources) {
+      if (raw === undefined) continue;
+      try {
+        return s.parse(raw);
+      } catch (err) {
+        if (err instanceof ParseError) throw new ConfigError(`${name} ${err.message}`);
+        throw err;
+      }
+    }
+    return undefined;
+  }
+
+  const role = read(SETTINGS.role) ?? "all";
+  const standalone = read(SETTINGS.standalone) ?? false;
+  if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
+  const port = read(SETTINGS.port) ?? (role === "worker" ? 8001 : 8000);
+
+  const config: Config = {
+    role,
+    standalone,
+    host: read(SETTINGS.host) ?? "0.0.0.0",
+    port,
+    dataDir: resolve(cwd, read(SETTINGS.dataDir) ?? "./data"),
+    redisUrl: read(SETTINGS.redisUrl),
+    backendUrl: read(SETTINGS.backendUrl) ?? "http://localhost:8000",
+    workerId: read(SETTINGS.workerId) ?? defaultWorkerId(),
+    workerEndpoint: read(SETTINGS.workerEndpoint) ?? `http://localhost:${port}`,
+    maxSessions: read(SETTINGS.maxSessions) ?? 50,
+    consumers: read(SETTINGS.consumers) ?? 16,
+    logLevel: read(SETTINGS.logLevel) ?? "info",
+    shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
+    maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
+    webhookUrl: read(SETTINGS.webhookUrl),
+    secrets: {
+      backendAuthToken: read(SETTINGS.backendAuthToken),
+      apiKey: read(SETTINGS.apiKey),
+      authStateKey: read(SETTINGS.authStateKey),
+    },
+  };
+  return { command, config };
+}
+
+function defaultWorkerId(): string {
+  const safe = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 56);
+  return `worker-${safe || "local"}`;
+}

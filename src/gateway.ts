@@ -1,0 +1,82 @@
+import type { AnyElysia } from "elysia";
+import { mkdirSync } from "node:fs";
+import type { Config } from "./config/config.ts";
+import { resolveSecrets } from "./config/secrets.ts";
+import { healthRoutes } from "./health/index.ts";
+import type { ReadinessProbe } from "./health/service.ts";
+import { apiDocs } from "./http/docs.ts";
+import { buildApp, startHttpServer } from "./http/server.ts";
+import { openDatabase } from "./platform/db/database.ts";
+import { ensureInstanceId } from "./platform/db/instance-id.ts";
+import { Lifecycle } from "./platform/lifecycle.ts";
+import type { Logger } from "./platform/logger.ts";
+import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
+import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
+import { VERSION } from "./version.ts";
+
+export interface RunningGateway {
+  port: number;
+  /** Stops everything in reverse order; false if something overran the grace period. */
+  stop(): Promise<boolean>;
+}
+
+/**
+ * The composition root: builds the parts the role needs, starts them, and
+ * registers each with the lifecycle so they stop in reverse order. Nothing in
+ * the codebase starts on import; it all starts here.
+ */
+export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  const lifecycle = new Lifecycle(log);
+  const runsCoordinator = config.role !== "worker";
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const { generated, path: secretsPath, secrets } = resolveSecrets(config);
+    if (generated.includes("apiKey")) announceApiKey(secrets.apiKey ?? "", secretsPath);
+    else if (generated.length > 0) log.info({ secrets: generated, file: secretsPath }, "generated missing secrets");
+
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const embedded = await startEmbeddedRedis(config.dataDir, log);
+      lifecycle.add("embedded redis", embedded.stop);
+      redisUrl = embedded.url;
+    } else {
+      log.info({ redis: redactUrl(redisUrl) }, "using external Redis");
+    }
+    const redis = await connectRedis(redisUrl, `wa-gateway:${config.role}`);
+    lifecycle.add("redis client", async () => void (await redis.quit()));
+    if (config.redisUrl) await warnOnEviction(redis, log);
+
+    const probes: ReadinessProbe[] = [{ name: "redis", check: async () => void (await redis.ping()) }];
+    const plugins: AnyElysia[] = [];
+    if (runsCoordinator) {
+      const db = openDatabase(config.dataDir, log);
+      lifecycle.add("database", () => db.close());
+      log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
+      probes.push({ name: "database", check: () => db.ping() });
+    }
+    plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
+
+    const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
+    const http = startHttpServer(app, { host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, log });
+    lifecycle.add("http server", http.stop);
+    log.info({ role: config.role, version: VERSION, port: http.port, docs: `http://localhost:${http.port}/docs` }, "wa-gateway started");
+    return { port: http.port, stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
+  } catch (err) {
+    await lifecycle.stopAll(config.shutdownGraceMs);
+    throw err;
+  }
+}
+
+/** The only time the API key is shown: straight to the terminal, not into the JSON log. */
+function announceApiKey(apiKey: string, path: string): void {
+  process.stderr.write(
+    `\nwa-gateway: generated an integrator API key (shown only this once):\n\n    API_KEY=${apiKey}\n\n` +
+      `It is kept, with the generated worker token and auth-state key, in ${path} (mode 0600).\n\n`,
+  );
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

@@ -1,0 +1,34 @@
+import { openapi, type ElysiaOpenAPIConfig } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+// Embedded in the binary, so the docs render with no network: Scalar would otherwise load from a CDN.
+// The package does not export this file, so tsconfig "paths" names it.
+import scalarScript from "scalar-standalone.js" with { type: "file" };
+
+const SCALAR_ROUTE = "/docs/scalar.js";
+
+/**
+ * OpenAPI 3.1 at /openapi.json and the Scalar UI at /docs (with /swagger kept
+ * as an alias for integrators used to it). Every route's TypeBox schemas feed
+ * the document, so it cannot drift from what is validated.
+ */
+export function apiDocs(version: string) {
+  return new Elysia({ name: "api-docs" })
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/openapi.json",
+        exclude: { paths: [SCALAR_ROUTE, "/swagger"] },
+        documentation: {
+          info: {
+            title: "wa-gateway API",
+            version,
+            description: "A WhatsApp gateway: sessions, messages, groups, webhooks, and the worker↔coordinator API (contract A).",
+          },
+        },
+        // Scalar's type lists every option as required; these are the only ones we change.
+        scalar: { cdn: SCALAR_ROUTE, withDefaultFonts: false, hideClientButton: true } as ElysiaOpenAPIConfig["scalar"],
+      }),
+    )
+    .get(SCALAR_ROUTE, () => new Response(Bun.file(scalarScript), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" } }))
+    .get("/swagger", ({ redirect }) => redirect("/docs", 302));
+}

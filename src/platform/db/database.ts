@@ -1,0 +1,55 @@
+import { Database } from "bun:sqlite";
+import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { join } from "node:path";
+import type { Logger } from "../logger.ts";
+import { tryLock, type ProcessLock } from "../process-lock.ts";
+import { StartupError } from "../startup-error.ts";
+import { applyMigrations } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations.generated.ts";
+
+export const DB_FILE = "wa-gateway.db";
+
+export interface GatewayDatabase {
+  sqlite: Database;
+  orm: BunSQLiteDatabase;
+  /** Cheap probe for /ready. */
+  ping(): void;
+  close(): void;
+}
+
+/**
+ * Opens `<data-dir>/wa-gateway.db` for the coordinator: WAL for concurrent reads
+ * during writes, migrations applied. Only one coordinator may own a data dir:
+ * two writers with separate in-memory views of the registry would diverge, so a
+ * second one is refused with the first one's pid.
+ */
+export function openDatabase(dataDir: string, log: Logger): GatewayDatabase {
+  const locked = tryLock(join(dataDir, "coordinator.lock"));
+  if (!("lock" in locked)) {
+    const who = locked.holderPid ? ` (pid ${locked.holderPid})` : "";
+    throw new StartupError(`another coordinator${who} is already using the data dir ${dataDir}; stop it or use a different --data-dir`);
+  }
+  const lock: ProcessLock = locked.lock;
+  const sqlite = new Database(join(dataDir, DB_FILE), { create: true, strict: true });
+  try {
+    sqlite.run("PRAGMA journal_mode = WAL");
+    sqlite.run("PRAGMA synchronous = NORMAL");
+    sqlite.run("PRAGMA busy_timeout = 5000");
+    sqlite.run("PRAGMA foreign_keys = ON");
+    const applied = applyMigrations(sqlite, MIGRATIONS);
+    if (applied > 0) log.info({ applied }, "database migrations applied");
+  } catch (err) {
+    sqlite.close();
+    lock.release();
+    throw err;
+  }
+  return {
+    sqlite,
+    orm: drizzle(sqlite),
+    ping: () => void sqlite.query("SELECT 1").get(),
+    close() {
+      sqlite.close();
+      lock.release();
+    },
+  };
+}
