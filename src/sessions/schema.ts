@@ -1,0 +1,50 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Where a WhatsApp session stands, as the coordinator knows it. The first five
+ * are the states contract A's heartbeat counts; the rest are lifecycle states
+ * the API and dashboard show.
+ */
+export const SESSION_STATUSES = [
+  "connected",
+  "disconnected",
+  "qr_required",
+  "reconnecting",
+  "error",
+  "created",
+  "connecting",
+  "pairing_code",
+  "pending_capacity",
+  "stopped",
+  "logged_out",
+  "deleted",
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** The coordinator's registry of sessions, shared by the registry, the API and placement. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    status: text("status", { enum: SESSION_STATUSES }).notNull().default("created"),
+    /** E.164 without "+", known once the phone links. */
+    phoneNumber: text("phone_number"),
+    /** The worker that owns (runs) the session, if placed. */
+    workerId: text("worker_id"),
+    /** The latest raw QR string, while one is pending. */
+    qrCode: text("qr_code"),
+    qrExpiresAt: integer("qr_expires_at"),
+    pairingCode: text("pairing_code"),
+    lastError: text("last_error"),
+    /** Per-session webhook URL, in addition to the global one. */
+    webhookUrl: text("webhook_url"),
+    /** Integrator metadata, JSON. */
+    metadata: text("metadata"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastActivityAt: integer("last_activity_at"),
+  },
+  (t) => [index("sessions_worker_idx").on(t.workerId), index("sessions_status_idx").on(t.status)],
+);
+
+export type SessionRow = typeof sessions.$inferSelect;
