@@ -43,7 +43,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       log.info({ redis: redactUrl(redisUrl) }, "using external Redis");
     }
     const redis = await connectRedis(redisUrl, `wa-gateway:${config.role}`);
-    lifecycle.add("redis client", async () => void (await redis.quit()));
+    // QUIT waits for Redis to answer; if Redis is already gone, do not wait out the grace period for it.
+    lifecycle.add("redis client", async () => {
+      await Promise.race([redis.quit().catch(() => undefined), Bun.sleep(1000)]);
+      redis.disconnect();
+    });
     if (config.redisUrl) await warnOnEviction(redis, log);
 
     const probes: ReadinessProbe[] = [{ name: "redis", check: async () => void (await redis.ping()) }];

@@ -29,6 +29,12 @@ async function main(): Promise<number> {
   }
 
   const log = createLogger(config.logLevel);
+  // Listen for signals before starting anything: a SIGTERM during startup must
+  // still stop what has started (Redis included) instead of killing the process.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
   let gateway;
   try {
     gateway = await startGateway(config, log);
@@ -39,10 +45,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
+  const signal = await stopRequested;
   log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
   // A second signal means the operator will not wait for the grace period.
   const force = () => process.exit(1);

@@ -1,6 +1,6 @@
 import { Elysia, type AnyElysia } from "elysia";
 import type { Logger } from "../platform/logger.ts";
-import { bodyLimit } from "./body-limit.ts";
+import { bodyLimit, serverBodyCeiling } from "./body-limit.ts";
 import { errorHandler } from "./error-handler.ts";
 
 export interface HttpServer {
@@ -21,7 +21,7 @@ export function buildApp(opts: { log: Logger; maxBodyBytes: number; plugins: rea
 }
 
 export function startHttpServer(app: AnyElysia, opts: { host: string; port: number; maxBodyBytes: number; log: Logger }): HttpServer {
-  app.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: opts.maxBodyBytes });
+  app.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: serverBodyCeiling(opts.maxBodyBytes) });
   const server = app.server;
   if (!server) throw new Error("HTTP server did not start");
   opts.log.info({ host: opts.host, port: server.port }, "HTTP server listening");
