@@ -25,6 +25,14 @@ export interface PairingView {
   codeRequestedFor: string | null;
 }
 
+export interface SendResult {
+  id: string;
+  /** How many linked devices were online and got it. */
+  deliveredTo: number;
+  /** The Signal message type each device got: `pkmsg` opens a session, `msg` uses it. */
+  encTypes: ('pkmsg' | 'msg')[];
+}
+
 /** Raised for requests that name things that do not exist or are in the wrong state. */
 export class ControlError extends Error {
   constructor(
@@ -111,17 +119,17 @@ export class SimControl {
   }
 
   /** Sends any message from `from`'s phone to every linked device of `to`; returns its id. */
-  async sendMessage(from: string, to: string, message: proto.IMessage, id?: string): Promise<{ id: string; deliveredTo: number }> {
+  async sendMessage(from: string, to: string, message: proto.IMessage, id?: string): Promise<SendResult> {
     const sender = this.account(from);
     const target = this.account(to);
     const messageId = id ?? this.ctx.world.ids.hex('msg');
     this.ctx.recordSent(messageId, { sender, deviceId: 0, chat: pnJid(target) });
     target.phoneDevice.inbox.add({ id: messageId, chat: pnJid(sender), from: pnJid(sender), receivedAt: Date.now(), message });
-    const deliveredTo = await phoneSendToAccount(this.ctx, sender, target, { id: messageId, message });
-    return { id: messageId, deliveredTo };
+    const encTypes = await phoneSendToAccount(this.ctx, sender, target, { id: messageId, message });
+    return { id: messageId, deliveredTo: encTypes.length, encTypes };
   }
 
-  sendText(from: string, to: string, text: string): Promise<{ id: string; deliveredTo: number }> {
+  sendText(from: string, to: string, text: string): Promise<SendResult> {
     return this.sendMessage(from, to, { conversation: text });
   }
 

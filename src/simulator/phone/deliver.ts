@@ -24,8 +24,8 @@ export const phoneSendToDevice = async (
   target: Account,
   device: LinkedDevice,
   outgoing: PhoneMessage,
-): Promise<boolean> => {
-  if (!ctx.connectionOf(target, device)) return false;
+): Promise<'pkmsg' | 'msg' | undefined> => {
+  if (!ctx.connectionOf(target, device)) return undefined;
   const phone = sender.phoneDevice;
   const address = lidJid(target, device.id);
   if (!(await phone.hasSession(address))) await phone.openSession(address, linkedDeviceBundle(device));
@@ -40,14 +40,16 @@ export const phoneSendToDevice = async (
     ...(own ? {} : { sender_lid: lidJid(sender) }),
     ...outgoing.attrs,
   };
-  return ctx.sendTo(target, device, node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]));
+  const sent = ctx.sendTo(target, device, node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]));
+  return sent ? type : undefined;
 };
 
-/** Sends to every linked device of `target`; returns how many were online. */
-export const phoneSendToAccount = async (ctx: SimContext, sender: Account, target: Account, outgoing: PhoneMessage): Promise<number> => {
-  let delivered = 0;
+/** Sends to every online linked device of `target`; returns the Signal message type each got. */
+export const phoneSendToAccount = async (ctx: SimContext, sender: Account, target: Account, outgoing: PhoneMessage): Promise<('pkmsg' | 'msg')[]> => {
+  const types: ('pkmsg' | 'msg')[] = [];
   for (const device of target.devices.values()) {
-    if (await phoneSendToDevice(ctx, sender, target, device, outgoing)) delivered++;
+    const type = await phoneSendToDevice(ctx, sender, target, device, outgoing);
+    if (type) types.push(type);
   }
-  return delivered;
+  return types;
 };

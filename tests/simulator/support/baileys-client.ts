@@ -46,7 +46,7 @@ export const memoryAuth = (): MemoryAuth => {
 
 /** Bare Baileys pointed at the simulator and trusting its root key. */
 export const startClient = (sim: Simulator, auth: MemoryAuth): WASocket => {
-  WA_CERT_DETAILS.PUBLIC_KEY = sim.rootPublicKey;
+  WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
   const sock = makeWASocket({
     waWebSocketUrl: sim.url,
     auth,
