@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
-import { endClient, nextEvent } from './support/baileys-client.ts';
+import { endClient, nextEvent, waitForStatus } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
 
 let sim: Simulator;
@@ -17,17 +17,17 @@ afterAll(async () => {
 
 test('a 1:1 send reaches the contact phone and its own phone, then comes back delivered and read', async () => {
   const carol = sim.control.createAccount({ name: 'Carol' });
-  const delivered = nextEvent(alice.sock, 'messages.update', (u) => u.some((m) => m.update.status === proto.WebMessageInfo.Status.DELIVERY_ACK));
-  const read = nextEvent(alice.sock, 'messages.update', (u) => u.some((m) => m.update.status === proto.WebMessageInfo.Status.READ));
-  const sent = await alice.sock.sendMessage(carol.jid, { text: 'hello carol' });
-  const id = sent?.key.id ?? '';
+  const id = '3EB0HELLOCAROL0001';
+  const delivered = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.DELIVERY_ACK);
+  const read = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.READ);
+  await alice.sock.sendMessage(carol.jid, { text: 'hello carol' }, { messageId: id });
   const got = await sim.control.waitForInbox(carol.phone, (e) => e.id === id);
   expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe('hello carol');
   expect(got.chat).toBe(alice.account.jid);
   const ownCopy = await sim.control.waitForInbox(alice.account.phone, (e) => e.id === id);
   expect(ownCopy.chat).toBe(carol.jid);
-  expect((await delivered)[0]?.key.id).toBe(id);
-  expect((await read)[0]?.key.id).toBe(id);
+  expect((await delivered).status).toBe(proto.WebMessageInfo.Status.DELIVERY_ACK);
+  expect((await read).status).toBe(proto.WebMessageInfo.Status.READ);
 });
 
 test('incoming messages from a contact decrypt in Baileys: pkmsg first, then msg', async () => {

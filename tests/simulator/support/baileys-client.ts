@@ -111,3 +111,38 @@ export const connectOpen = async (sim: Simulator, auth: MemoryAuth): Promise<WAS
 export const endClient = (sock: WASocket): void => {
   sock.end(undefined);
 };
+
+/**
+ * Resolves when message `id` reaches `status`, whether Baileys reports it as a separate
+ * `messages.update` or, when the server answered before its own upsert was flushed, folded into
+ * the `messages.upsert` of the sent message.
+ */
+export const waitForStatus = (
+  sock: WASocket,
+  id: string,
+  status: number,
+  timeoutMs = 15_000,
+): Promise<{ status: number; messageStubParameters?: string[] | null }> =>
+  new Promise((resolve, reject) => {
+    const done = (result: { status: number; messageStubParameters?: string[] | null }): void => {
+      clearTimeout(timer);
+      sock.ev.off('messages.update', onUpdate);
+      sock.ev.off('messages.upsert', onUpsert);
+      resolve(result);
+    };
+    const onUpdate = (updates: BaileysEventMap['messages.update']): void => {
+      const hit = updates.find((u) => u.key.id === id && u.update.status === status);
+      if (hit) done({ status, messageStubParameters: hit.update.messageStubParameters });
+    };
+    const onUpsert = ({ messages }: BaileysEventMap['messages.upsert']): void => {
+      const hit = messages.find((m) => m.key.id === id && m.status === status);
+      if (hit) done({ status, messageStubParameters: hit.messageStubParameters });
+    };
+    const timer = setTimeout(() => {
+      sock.ev.off('messages.update', onUpdate);
+      sock.ev.off('messages.upsert', onUpsert);
+      reject(new Error(`message ${id} never reached status ${status}`));
+    }, timeoutMs);
+    sock.ev.on('messages.update', onUpdate);
+    sock.ev.on('messages.upsert', onUpsert);
+  });
