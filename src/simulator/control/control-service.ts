@@ -1,0 +1,190 @@
+import { type proto } from '../../whatsapp/protocol.ts';
+import { completePairing } from '../handlers/pair-device.ts';
+import { enterCode } from '../handlers/link-code.ts';
+import type { InboxEntry } from '../phone/inbox.ts';
+import { phoneSendToAccount } from '../phone/deliver.ts';
+import { streamError } from '../server/nodes.ts';
+import type { ReceiptSettings, SimContext } from '../server/sim-context.ts';
+import { type Account, lidJid, pnJid } from '../world/account.ts';
+import type { NewAccount } from '../world/world.ts';
+
+export interface AccountView {
+  phone: string;
+  jid: string;
+  lid: string;
+  name: string;
+  restricted: boolean;
+  devices: { id: number; online: boolean; platform: string }[];
+}
+
+export interface PairingView {
+  id: string;
+  refs: string[];
+  platform: string;
+  createdAt: number;
+  codeRequestedFor: string | null;
+}
+
+export interface SendResult {
+  id: string;
+  /** How many linked devices were online and got it. */
+  deliveredTo: number;
+  /** The Signal message type each device got: `pkmsg` opens a session, `msg` uses it. */
+  encTypes: ('pkmsg' | 'msg')[];
+}
+
+/** Raised for requests that name things that do not exist or are in the wrong state. */
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+const QR_PREFIX = 'https://wa.me/settings/linked_devices#';
+
+/** The simulator's control surface, shared by the HTTP control API and in-process tests. */
+export class SimControl {
+  constructor(private readonly ctx: SimContext) {}
+
+  private account(phone: string): Account {
+    const account = this.ctx.world.account(phone.replace(/\D/g, ''));
+    if (!account) throw new ControlError(`no simulated account ${phone}`, 'NOT_FOUND');
+    return account;
+  }
+
+  view(account: Account): AccountView {
+    return {
+      phone: account.phone,
+      jid: pnJid(account),
+      lid: lidJid(account),
+      name: account.name,
+      restricted: account.restricted,
+      devices: [...account.devices.values()].map((d) => ({ id: d.id, online: !!this.ctx.connectionOf(account, d), platform: d.platform })),
+    };
+  }
+
+  createAccount(input: NewAccount = {}): AccountView {
+    try {
+      return this.view(this.ctx.world.createAccount(input));
+    } catch (error) {
+      throw new ControlError(error instanceof Error ? error.message : String(error), 'CONFLICT');
+    }
+  }
+
+  accounts(): AccountView[] {
+    return this.ctx.world.accounts().map((a) => this.view(a));
+  }
+
+  getAccount(phone: string): AccountView {
+    return this.view(this.account(phone));
+  }
+
+  pendingPairings(): PairingView[] {
+    return this.ctx.pendingPairings.map((p) => ({
+      id: p.id,
+      refs: [...p.refs],
+      platform: p.platform,
+      createdAt: p.createdAt,
+      codeRequestedFor: p.code?.phone ?? null,
+    }));
+  }
+
+  /** Plays `phone`'s owner scanning a QR the client displayed; resolves once the device is linked. */
+  async scanQr(phone: string, qr: string): Promise<AccountView> {
+    const account = this.account(phone);
+    const [ref, noiseB64, identityB64, advB64] = (qr.startsWith(QR_PREFIX) ? qr.slice(QR_PREFIX.length) : qr).split(',');
+    const pending = this.ctx.pendingPairings.find((p) => ref !== undefined && p.refs.includes(ref));
+    if (!pending || !noiseB64 || !identityB64 || !advB64) throw new ControlError('no pending pairing shows this QR', 'NOT_FOUND');
+    if (!pending.noiseKey.equals(Buffer.from(noiseB64, 'base64')) || !pending.identityKey.equals(Buffer.from(identityB64, 'base64'))) {
+      throw new ControlError('QR keys do not match the waiting client', 'BAD_REQUEST');
+    }
+    await completePairing(this.ctx, pending, account, Buffer.from(advB64, 'base64'));
+    return this.view(account);
+  }
+
+  /** Plays the phone owner typing the code the client showed for this phone number. */
+  async enterPairingCode(phone: string, code: string): Promise<AccountView> {
+    const account = this.account(phone);
+    const pending = this.ctx.pendingPairings.find((p) => p.code?.phone === account.phone);
+    if (!pending) throw new ControlError(`no client is waiting for a code for ${phone}`, 'NOT_FOUND');
+    try {
+      await enterCode(this.ctx, pending, account, code.replace(/[^0-9a-z]/gi, ''));
+    } catch (error) {
+      throw new ControlError(`pairing failed: ${error instanceof Error ? error.message : String(error)}`, 'BAD_REQUEST');
+    }
+    return this.view(account);
+  }
+
+  /** Sends any message from `from`'s phone to every linked device of `to`; returns its id. */
+  async sendMessage(from: string, to: string, message: proto.IMessage, id?: string): Promise<SendResult> {
+    const sender = this.account(from);
+    const target = this.account(to);
+    const messageId = id ?? this.ctx.world.ids.hex('msg');
+    this.ctx.recordSent(messageId, { sender, deviceId: 0, chat: pnJid(target) });
+    target.phoneDevice.inbox.add({ id: messageId, chat: pnJid(sender), from: pnJid(sender), receivedAt: Date.now(), message });
+    const encTypes = await phoneSendToAccount(this.ctx, sender, target, { id: messageId, message });
+    return { id: messageId, deliveredTo: encTypes.length, encTypes };
+  }
+
+  sendText(from: string, to: string, text: string): Promise<SendResult> {
+    return this.sendMessage(from, to, { conversation: text });
+  }
+
+  inbox(phone: string): readonly InboxEntry[] {
+    return this.account(phone).phoneDevice.inbox.list();
+  }
+
+  waitForInbox(phone: string, match: (entry: InboxEntry) => boolean, timeoutMs?: number): Promise<InboxEntry> {
+    return this.account(phone).phoneDevice.inbox.waitFor(match, timeoutMs);
+  }
+
+  /** Receipt types recipients sent for a message this phone sent. */
+  receiptsFor(phone: string, id: string): string[] {
+    return [...(this.account(phone).phoneDevice.receipts.get(id) ?? [])];
+  }
+
+  setReceipts(settings: Partial<ReceiptSettings>): ReceiptSettings {
+    Object.assign(this.ctx.receipts, settings);
+    return { ...this.ctx.receipts };
+  }
+
+  /** Fault: the network drops the socket without any stream error. */
+  dropConnection(phone: string, deviceId?: number): number {
+    return this.forDevices(phone, deviceId, (conn) => conn.close());
+  }
+
+  /** Fault: the phone unlinks the device; the client sees stream:error 401 (loggedOut). */
+  logoutDevice(phone: string, deviceId: number): void {
+    const account = this.account(phone);
+    if (!account.devices.has(deviceId)) throw new ControlError(`device ${deviceId} is not linked to ${phone}`, 'NOT_FOUND');
+    this.forDevices(phone, deviceId, (conn) => {
+      conn.sendNode(streamError(401));
+      conn.close();
+    });
+    account.devices.delete(deviceId);
+  }
+
+  /** Fault: sends from this account are refused with error 463. */
+  setRestricted(phone: string, restricted: boolean): AccountView {
+    const account = this.account(phone);
+    account.restricted = restricted;
+    return this.view(account);
+  }
+
+  private forDevices(phone: string, deviceId: number | undefined, act: (conn: NonNullable<ReturnType<SimContext['connectionOf']>>) => void): number {
+    const account = this.account(phone);
+    let count = 0;
+    for (const device of account.devices.values()) {
+      if (deviceId !== undefined && device.id !== deviceId) continue;
+      const conn = this.ctx.connectionOf(account, device);
+      if (conn) {
+        act(conn);
+        count++;
+      }
+    }
+    return count;
+  }
+}

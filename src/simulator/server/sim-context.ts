@@ -1,0 +1,83 @@
+import type { BinaryNode } from '../../whatsapp/protocol.ts';
+import type { ServerIdentity } from '../noise/server-handshake.ts';
+import type { Account, LinkedDevice } from '../world/account.ts';
+import type { World } from '../world/world.ts';
+import type { Connection } from './connection.ts';
+import type { PendingPairing } from '../handlers/pending-pairing.ts';
+
+/** Receipt behaviour of simulated phones, changeable at run time through the control API. */
+export interface ReceiptSettings {
+  deliveredDelayMs: number;
+  readDelayMs: number;
+  /** Simulated phones decrypt but never send receipts: the "lost receipts" fault. */
+  lose: boolean;
+}
+
+/** Who sent a relayed message, so the recipients' receipts can be routed back. */
+export interface SentRecord {
+  readonly sender: Account;
+  /** 0 when a simulated phone sent it. */
+  readonly deviceId: number;
+  /** The `to` of the original stanza: a user jid (PN or LID) or a group jid. */
+  readonly chat: string;
+}
+
+/** A media blob the HTTPS host stores, encrypted, as uploaded. */
+export interface MediaHostInfo {
+  readonly origin: string;
+  readonly certificatePem: string;
+}
+
+/** Everything handlers share: the world, live connections, and fault switches. */
+export class SimContext {
+  readonly connections = new Map<string, Connection>();
+  readonly pendingPairings: PendingPairing[] = [];
+  readonly receipts: ReceiptSettings;
+  /** Timers for delayed receipts and phone actions, cleared on stop. */
+  readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  media?: MediaHostInfo;
+  private readonly sent = new Map<string, SentRecord>();
+
+  constructor(
+    readonly world: World,
+    readonly identity: ServerIdentity,
+    receipts: Partial<ReceiptSettings>,
+  ) {
+    this.receipts = { deliveredDelayMs: 0, readDelayMs: 0, lose: false, ...receipts };
+  }
+
+  static key(phone: string, device: number): string {
+    return `${phone}:${device}`;
+  }
+
+  connectionOf(account: Account, device: LinkedDevice | number): Connection | undefined {
+    const id = typeof device === 'number' ? device : device.id;
+    const conn = this.connections.get(SimContext.key(account.phone, id));
+    return conn?.isOpen ? conn : undefined;
+  }
+
+  /** Sends to a linked device if it is online; offline devices simply miss the node. */
+  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): boolean {
+    const conn = this.connectionOf(account, device);
+    conn?.sendNode(node);
+    return !!conn;
+  }
+
+  /** Remembers recent sends; old entries go first so memory stays bounded under load. */
+  recordSent(id: string, record: SentRecord): void {
+    this.sent.set(id, record);
+    if (this.sent.size > 50_000) this.sent.delete(this.sent.keys().next().value ?? '');
+  }
+
+  sentRecord(id: string): SentRecord | undefined {
+    return this.sent.get(id);
+  }
+
+  later(delayMs: number, task: () => void | Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void Promise.resolve().then(task).catch(() => undefined);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+}
