@@ -1,5 +1,6 @@
 import type { Server } from 'bun';
 import { deriveSecret, keyPairFromSecret } from './crypto/curve.ts';
+import { controlApi } from './control/control-api.ts';
 import { SimControl } from './control/control-service.ts';
 import { buildCertChain, verifyCertChain } from './noise/noise-cert.ts';
 import { quietLibsignal } from './quiet-console.ts';
@@ -30,6 +31,8 @@ export interface Simulator {
   /** The root key clients must trust (`WA_CERT_DETAILS.PUBLIC_KEY`). */
   readonly rootPublicKey: Buffer;
   readonly control: SimControl;
+  /** The control API (served under `/sim` on `httpUrl`); mountable into another Elysia app. */
+  readonly controlApp: ReturnType<typeof controlApi>;
   /** Stops listening and drops every client, keeping all accounts, devices and keys. */
   pause(): Promise<void>;
   /** Listens again on the same port after `pause()`. */
@@ -58,8 +61,10 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const ctx = new SimContext(new World(seed), { staticKey, certChain }, { ...DEFAULT_RECEIPTS, ...options.receipts });
   const control = new SimControl(ctx);
   const release = quietLibsignal();
-  const notFound = (): Response => Response.json({ success: false, error: 'not found', code: 'NOT_FOUND' }, { status: 404 });
-  let server: Server<unknown> | undefined = startWsServer(ctx, { port: options.port ?? 0, hostname, fetch: notFound });
+  let server: Server<unknown> | undefined;
+  const api = controlApi({ control, restart: () => restart() });
+  const fetch = (request: Request): Promise<Response> => api.handle(request);
+  server = startWsServer(ctx, { port: options.port ?? 0, hostname, fetch });
   const port = server.port ?? 0;
 
   const dropAll = (): void => {
@@ -69,20 +74,28 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
     ctx.timers.clear();
   };
 
+  const pause = async (): Promise<void> => {
+    dropAll();
+    await server?.stop(true);
+    server = undefined;
+  };
+  const resume = async (): Promise<void> => {
+    server ??= startWsServer(ctx, { port, hostname, fetch });
+  };
+  const restart = async (): Promise<void> => {
+    await pause();
+    await resume();
+  };
+
   return {
     url: `ws://${hostname}:${port}/ws/chat`,
     httpUrl: `http://${hostname}:${port}`,
     port,
     rootPublicKey: root.public,
     control,
-    async pause() {
-      dropAll();
-      await server?.stop(true);
-      server = undefined;
-    },
-    async resume() {
-      server ??= startWsServer(ctx, { port, hostname, fetch: notFound });
-    },
+    controlApp: api,
+    pause,
+    resume,
     async stop() {
       dropAll();
       await server?.stop(true);

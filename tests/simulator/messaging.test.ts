@@ -4,6 +4,9 @@ import { createSimulator, type Simulator } from '../../src/simulator/create-simu
 import { endClient, nextEvent, waitForStatus } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
 
+const textOf = (message: proto.IMessage | null | undefined): string | null | undefined =>
+  message?.conversation ?? message?.extendedTextMessage?.text;
+
 let sim: Simulator;
 let alice: LinkedClient;
 beforeAll(async () => {
@@ -46,4 +49,22 @@ test('incoming messages from a contact decrypt in Baileys: pkmsg first, then msg
   await alice.sock.readMessages([msg!.key]);
   await Bun.sleep(200);
   expect(sim.control.receiptsFor(dave.phone, msg!.key.id!)).toContain('read');
+});
+
+test('two Baileys clients message each other through the simulator, with receipts', async () => {
+  const bob = await linkedClient(sim, 'Bob');
+  const got = nextEvent(bob.sock, 'messages.upsert', (u) => u.messages.some((m) => textOf(m.message) === 'hi bob'));
+  const id = '3EB0ALICETOBOB0001';
+  const delivered = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.DELIVERY_ACK);
+  const read = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.READ);
+  await alice.sock.sendMessage(bob.account.jid, { text: 'hi bob' }, { messageId: id });
+  const [incoming] = (await got).messages;
+  expect(incoming?.key.fromMe).toBe(false);
+  await delivered;
+  await bob.sock.readMessages([incoming!.key]);
+  await read;
+  const back = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => textOf(m.message) === 'hi alice, from bob'));
+  await bob.sock.sendMessage(alice.account.jid, { text: 'hi alice, from bob' });
+  expect((await back).messages[0]?.key.remoteJid).toBe(bob.account.jid);
+  endClient(bob.sock);
 });

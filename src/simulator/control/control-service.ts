@@ -3,6 +3,7 @@ import { completePairing } from '../handlers/pair-device.ts';
 import { enterCode } from '../handlers/link-code.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';
+import { encryptPollVote } from '../phone/poll-vote.ts';
 import { streamError } from '../server/nodes.ts';
 import type { ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
@@ -131,6 +132,42 @@ export class SimControl {
 
   sendText(from: string, to: string, text: string): Promise<SendResult> {
     return this.sendMessage(from, to, { conversation: text });
+  }
+
+  /** Reacts from `from`'s phone to a message in its chat with `to`; an empty emoji removes it. */
+  sendReaction(from: string, to: string, messageId: string, emoji: string, reactedMessageFromTarget = true): Promise<SendResult> {
+    const target = this.account(to);
+    return this.sendMessage(from, to, {
+      reactionMessage: {
+        key: { remoteJid: pnJid(target), fromMe: !reactedMessageFromTarget, id: messageId },
+        text: emoji,
+        senderTimestampMs: Date.now(),
+      },
+    });
+  }
+
+  /**
+   * Votes from `from`'s phone on a poll that `to` sent it. The vote is encrypted for the jids the
+   * receiving app derives with `getKeyAuthor`: the creator's phone-number jid and the voter's LID.
+   */
+  sendPollVote(from: string, to: string, pollMessageId: string, options: readonly string[]): Promise<SendResult> {
+    const voter = this.account(from);
+    const creator = this.account(to);
+    const poll = voter.phoneDevice.inbox.list().find((e) => e.id === pollMessageId);
+    const secret = poll?.message.messageContextInfo?.messageSecret;
+    const creation = poll?.message.pollCreationMessageV3 ?? poll?.message.pollCreationMessage ?? poll?.message.pollCreationMessageV2;
+    if (!poll || !secret || !creation) throw new ControlError(`no poll ${pollMessageId} in ${from}'s inbox`, 'NOT_FOUND');
+    const known = new Set((creation.options ?? []).map((o) => o.optionName ?? ''));
+    const unknown = options.find((o) => !known.has(o));
+    if (unknown !== undefined) throw new ControlError(`poll has no option "${unknown}"`, 'BAD_REQUEST');
+    const vote = encryptPollVote(options, { pollMsgId: pollMessageId, pollEncKey: secret, pollCreatorJid: pnJid(creator), voterJid: lidJid(voter) });
+    return this.sendMessage(from, to, {
+      pollUpdateMessage: {
+        pollCreationMessageKey: { remoteJid: pnJid(creator), fromMe: false, id: pollMessageId },
+        vote,
+        senderTimestampMs: Date.now(),
+      },
+    });
   }
 
   inbox(phone: string): readonly InboxEntry[] {

@@ -64,7 +64,7 @@ export const enterCode = async (ctx: SimContext, pending: PendingPairing, accoun
 };
 
 /** `companion_finish`: check the key bundle, derive the ADV secret both sides share, and pair. */
-export const companionFinish = async (ctx: SimContext, conn: Connection, iq: BinaryNode, reg: BinaryNode): Promise<void> => {
+export const companionFinish = (ctx: SimContext, conn: Connection, iq: BinaryNode, reg: BinaryNode): void => {
   const pending = ctx.pendingPairings.find((p) => p.conn === conn);
   const half = pending && primaryHalves.get(pending);
   const bundle = bytesOf(reg, 'link_code_pairing_wrapped_key_bundle');
@@ -81,8 +81,9 @@ export const companionFinish = async (ctx: SimContext, conn: Connection, iq: Bin
     const identityShared = agree(half.account.phoneDevice.identityPrivateKey, pending.identityKey);
     const advSecret = hkdf(Buffer.concat([shared, identityShared, plain.subarray(64, 96)]), Buffer.alloc(0), 'adv_secret');
     conn.sendNode(iqResult(iq));
-    await completePairing(ctx, pending, half.account, advSecret);
-    half.done();
+    // Not awaited: the client's answer to pair-success arrives on this same connection, whose
+    // frames are handled one at a time, so waiting here would deadlock.
+    void completePairing(ctx, pending, half.account, advSecret).then(() => half.done(), half.done);
   } catch (error) {
     conn.sendNode(iqError(iq, 401, 'not-authorized'));
     half.done(error instanceof Error ? error : new Error(String(error)));

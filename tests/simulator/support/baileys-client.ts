@@ -146,3 +146,12 @@ export const waitForStatus = (
     sock.ev.on('messages.update', onUpdate);
     sock.ev.on('messages.upsert', onUpsert);
   });
+
+/** Polls until `check` holds: for server-side effects of fire-and-forget client sends. */
+export const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await Bun.sleep(10);
+  }
+};
