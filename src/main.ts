@@ -2,6 +2,7 @@ import { loadConfig } from "./config/config.ts";
 import { ConfigError } from "./config/config-error.ts";
 import { helpText } from "./config/help.ts";
 import { startGateway } from "./gateway.ts";
+import { runSimulator } from "./simulator/run-simulator.ts";
 import { createLogger } from "./platform/logger.ts";
 import { StartupError } from "./platform/startup-error.ts";
 import { VERSION } from "./version.ts";
@@ -35,9 +36,9 @@ async function main(): Promise<number> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
-  let gateway;
+  let running: { stop(): Promise<unknown> };
   try {
-    gateway = await startGateway(config, log);
+    running = command === "simulator" ? await runSimulator(config, log) : await startGateway(config, log);
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, 2);
     if (err instanceof StartupError) return fail(err.message, 1);
@@ -51,8 +52,8 @@ async function main(): Promise<number> {
   const force = () => process.exit(1);
   process.once("SIGTERM", force);
   process.once("SIGINT", force);
-  const clean = await gateway.stop();
-  log.info({ clean }, "stopped");
+  const clean = await running.stop();
+  log.info({ clean: clean !== false }, "stopped");
   return 0;
 }
 

@@ -29,6 +29,7 @@ export interface Config {
   shutdownGraceMs: number;
   maxBodyBytes: number;
   webhookUrl?: string;
+  simSeed: string;
   /** As configured; `resolveSecrets` fills the gaps in --role=all. */
   secrets: Secrets;
 }
@@ -74,12 +75,13 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const role = read(SETTINGS.role) ?? "all";
   const standalone = read(SETTINGS.standalone) ?? false;
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
-  const port = read(SETTINGS.port) ?? (role === "worker" ? 8001 : 8000);
+  const port = read(SETTINGS.port) ?? (command === "simulator" ? 8900 : role === "worker" ? 8001 : 8000);
 
   const config: Config = {
     role,
     standalone,
-    host: read(SETTINGS.host) ?? "0.0.0.0",
+    // The simulator is a test tool: keep it off the network unless asked.
+    host: read(SETTINGS.host) ?? (command === "simulator" ? "127.0.0.1" : "0.0.0.0"),
     port,
     dataDir: resolve(cwd, read(SETTINGS.dataDir) ?? "./data"),
     redisUrl: read(SETTINGS.redisUrl),
@@ -92,6 +94,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
     webhookUrl: read(SETTINGS.webhookUrl),
+    simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
     secrets: {
       backendAuthToken: read(SETTINGS.backendAuthToken),
       apiKey: read(SETTINGS.apiKey),

@@ -26,8 +26,8 @@ const setting = <T>(s: Setting<T>): Setting<T> => s;
 export const SETTINGS = {
   role: setting({ flag: "role", env: "ROLE", parse: p.oneOf(ROLES), defaultText: "all", help: "Which parts run in this process: all (coordinator + worker), coordinator, or worker." }),
   standalone: setting({ flag: "standalone", env: "STANDALONE_MODE", parse: p.boolean, switch: true, defaultText: "false", help: "Worker only: run without a coordinator, consume whatsapp-jobs directly and post webhooks to WEBHOOK_URL." }),
-  host: setting({ flag: "host", env: "HOST", parse: p.nonEmpty, defaultText: "0.0.0.0", help: "Address the HTTP server listens on." }),
-  port: setting({ flag: "port", env: "PORT", parse: p.port, defaultText: "8000 (8001 for --role=worker)", help: "HTTP port. 0 picks a free port." }),
+  host: setting({ flag: "host", env: "HOST", parse: p.nonEmpty, defaultText: "0.0.0.0 (127.0.0.1 for simulator)", help: "Address the HTTP server listens on." }),
+  port: setting({ flag: "port", env: "PORT", parse: p.port, defaultText: "8000 (8001 for --role=worker, 8900 for simulator)", help: "HTTP port. 0 picks a free port." }),
   dataDir: setting({ flag: "data-dir", env: "DATA_DIR", parse: p.nonEmpty, defaultText: "./data", help: "Where SQLite, the embedded Redis and generated secrets live." }),
   redisUrl: setting({ flag: "redis-url", env: "REDIS_URL", parse: p.redisUrl, defaultText: "(embedded)", help: "Shared Redis. Unset: a private redis-server is started on a unix socket in the data dir." }),
   backendUrl: setting({ flag: "backend-url", env: "BACKEND_URL", parse: p.httpUrl, defaultText: "http://localhost:8000", help: "Worker only: the coordinator this worker registers with." }),
@@ -39,6 +39,7 @@ export const SETTINGS = {
   shutdownGrace: setting({ flag: "shutdown-grace", env: "SHUTDOWN_GRACE", parse: p.duration, defaultText: "10s", help: "How long SIGTERM/SIGINT waits for in-flight work before closing." }),
   maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, defaultText: "25mb", help: "Largest accepted HTTP request body; larger gets 413." }),
   webhookUrl: setting({ flag: "webhook-url", env: "WEBHOOK_URL", parse: p.httpUrl, defaultText: "(none)", help: "Global webhook that receives every event." }),
+  simSeed: setting({ flag: "sim-seed", env: "SIM_SEED", parse: p.nonEmpty, defaultText: "wa-sim", help: "`wa-gateway simulator` only: seed for the simulator's keys, accounts and ids (same seed, same world)." }),
   backendAuthToken: setting({ env: "BACKEND_AUTH_TOKEN", parse: p.secretToken, defaultText: "(generated in --role=all)", help: "Bearer token between workers and the coordinator (min 16 chars)." }),
   apiKey: setting({ env: "API_KEY", parse: p.secretToken, defaultText: "(generated in --role=all)", help: "Integrator API key: Authorization: Bearer <key> or X-API-Key (min 16 chars)." }),
   authStateKey: setting({ env: "AUTH_STATE_KEY", parse: p.aes256Key, defaultText: "(generated in --role=all)", help: "AES-256-GCM key for WhatsApp auth state in Redis: 64 hex digits or base64 of 32 bytes." }),

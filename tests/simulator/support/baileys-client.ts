@@ -44,8 +44,11 @@ export const memoryAuth = (): MemoryAuth => {
   };
 };
 
+/** Where a client connects and what it trusts: all a client needs of a simulator, in-process or spawned. */
+export type SimEndpoint = Pick<Simulator, 'url' | 'rootPublicKey'>;
+
 /** Bare Baileys pointed at the simulator and trusting its root key. */
-export const startClient = (sim: Simulator, auth: MemoryAuth): WASocket => {
+export const startClient = (sim: SimEndpoint, auth: MemoryAuth): WASocket => {
   WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
   const sock = makeWASocket({
     waWebSocketUrl: sim.url,
@@ -102,7 +105,7 @@ export const pairWithQr = async (sim: Simulator, phone: string): Promise<MemoryA
 };
 
 /** Connects with saved creds and waits until Baileys reports `open` and has flushed its buffer. */
-export const connectOpen = async (sim: Simulator, auth: MemoryAuth): Promise<WASocket> => {
+export const connectOpen = async (sim: SimEndpoint, auth: MemoryAuth): Promise<WASocket> => {
   const sock = startClient(sim, auth);
   await waitForOpen(sock);
   return sock;
