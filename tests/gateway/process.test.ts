@@ -148,6 +148,22 @@ for (const binary of [false, true]) {
   });
 }
 
+describe("roles", () => {
+  test("--role=worker runs without SQLite: its /ready checks Redis only, on the worker's own data dir", async () => {
+    const data = dataDir();
+    const gw = await spawnGateway({
+      args: ["--role=worker", `--data-dir=${data}`],
+      env: { BACKEND_AUTH_TOKEN: "w".repeat(24), AUTH_STATE_KEY: "ab".repeat(32) },
+    });
+    expect(await (await fetch(`${gw.baseUrl}/health`)).json()).toMatchObject({ status: "ok", role: "worker" });
+    expect(await (await fetch(`${gw.baseUrl}/ready`)).json()).toEqual({ status: "ready", checks: { redis: "ok" } });
+    expect(existsSync(join(data, "wa-gateway.db"))).toBe(false);
+    expect(existsSync(join(data, "secrets.env"))).toBe(false);
+    expect(await gw.stop()).toBe(0);
+    expect(redisPids(data)).toEqual([]);
+  });
+});
+
 describe("external Redis (REDIS_URL)", () => {
   test("uses it, warns about an evicting maxmemory-policy, and /ready reports 503 when it goes away", async () => {
     const redis = await startTestRedis(["--maxmemory-policy", "allkeys-lru"]);
