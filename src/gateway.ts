@@ -5,7 +5,8 @@ import { resolveSecrets } from "./config/secrets.ts";
 import { healthRoutes } from "./health/index.ts";
 import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
-import { buildApp, startHttpServer } from "./http/server.ts";
+import type { Listener } from "./http/listener.ts";
+import { buildApp } from "./http/server.ts";
 import { openDatabase } from "./platform/db/database.ts";
 import { ensureInstanceId } from "./platform/db/instance-id.ts";
 import { Lifecycle } from "./platform/lifecycle.ts";
@@ -15,7 +16,6 @@ import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.
 import { VERSION } from "./version.ts";
 
 export interface RunningGateway {
-  port: number;
   /** Stops everything in reverse order; false if something overran the grace period. */
   stop(): Promise<boolean>;
 }
@@ -25,7 +25,7 @@ export interface RunningGateway {
  * registers each with the lifecycle so they stop in reverse order. Nothing in
  * the codebase starts on import; it all starts here.
  */
-export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+export async function startGateway(config: Config, log: Logger, listener: Listener): Promise<RunningGateway> {
   const lifecycle = new Lifecycle(log);
   const runsCoordinator = config.role !== "worker";
   try {
@@ -61,10 +61,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
     const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
-    const http = startHttpServer(app, { host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, log });
-    lifecycle.add("http server", http.stop);
-    log.info({ role: config.role, version: VERSION, port: http.port, docs: `http://localhost:${http.port}/docs` }, "wa-gateway started");
-    return { port: http.port, stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
+    app.compile();
+    listener.serve(app.fetch);
+    // Registered last so it stops first: intake ends before the parts it feeds.
+    lifecycle.add("http server", listener.stop);
+    log.info({ role: config.role, version: VERSION, port: listener.port, docs: `http://localhost:${listener.port}/docs` }, "wa-gateway started");
+    return { stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
   } catch (err) {
     await lifecycle.stopAll(config.shutdownGraceMs);
     throw err;

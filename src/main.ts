@@ -1,14 +1,15 @@
-import { loadConfig } from "./config/config.ts";
+import { loadConfig, type Config } from "./config/config.ts";
 import { ConfigError } from "./config/config-error.ts";
 import { helpText } from "./config/help.ts";
-import { startGateway } from "./gateway.ts";
-import { runSimulator } from "./simulator/run-simulator.ts";
-import { createLogger } from "./platform/logger.ts";
+import { listen } from "./http/listener.ts";
+import { createLogger, type Logger } from "./platform/logger.ts";
 import { StartupError } from "./platform/startup-error.ts";
 import { VERSION } from "./version.ts";
 
 /**
- * Entry point: parse config, start the role, and stop on SIGTERM/SIGINT.
+ * Entry point: parse config, bind the port, load and start the role, and stop on
+ * SIGTERM/SIGINT. Only config, logging and the listener are imported up front;
+ * the rest loads after the port answers liveness, which keeps startup fast.
  * Exit status: 0 clean stop, 1 failure, 2 bad configuration.
  */
 async function main(): Promise<number> {
@@ -38,7 +39,12 @@ async function main(): Promise<number> {
   });
   let running: { stop(): Promise<unknown> };
   try {
-    running = command === "simulator" ? await runSimulator(config, log) : await startGateway(config, log);
+    if (command === "simulator") {
+      const { runSimulator } = await import("./simulator/run-simulator.ts");
+      running = await runSimulator(config, log);
+    } else {
+      running = await startRole(config, log);
+    }
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, 2);
     if (err instanceof StartupError) return fail(err.message, 1);
@@ -55,6 +61,23 @@ async function main(): Promise<number> {
   const clean = await running.stop();
   log.info({ clean: clean !== false }, "stopped");
   return 0;
+}
+
+async function startRole(config: Config, log: Logger): Promise<{ stop(): Promise<unknown> }> {
+  let listener;
+  try {
+    listener = listen({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, version: VERSION, role: config.role });
+  } catch (err) {
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  log.info({ host: config.host, port: listener.port }, "HTTP server listening");
+  try {
+    const { startGateway } = await import("./gateway.ts");
+    return await startGateway(config, log, listener);
+  } catch (err) {
+    await listener.stop();
+    throw err;
+  }
 }
 
 function fail(message: string, status: number): number {

@@ -5,7 +5,7 @@ import { errorBody } from "./errors.ts";
  * Refuses an oversize body with 413 in contract A's shape before any handler
  * parses it. A declared Content-Length is checked up front. A chunked body has
  * no length, so a copy of its stream is counted up to the limit (memory stays
- * bounded by the limit); Bun's own, larger ceiling (server.ts) is only a
+ * bounded by the limit); Bun's own, larger ceiling (listener.ts) is only a
  * backstop and answers without our error shape.
  */
 export function bodyLimit(maxBytes: number) {
@@ -33,9 +33,4 @@ export function bodyLimit(maxBytes: number) {
     if (declared !== null) return Number(declared) > maxBytes ? tooLarge(`${declared} bytes`) : undefined;
     return request.body ? countChunked(request) : undefined;
   });
-}
-
-/** Bun's hard ceiling: far above the limit, so that our check (with its clear error) is what answers. */
-export function serverBodyCeiling(maxBytes: number): number {
-  return Math.max(maxBytes * 4, 256 * 1024 * 1024);
 }

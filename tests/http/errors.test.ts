@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
 import { requireToken } from "../../src/http/auth.ts";
 import { AppError } from "../../src/http/errors.ts";
-import { buildApp, startHttpServer, type HttpServer } from "../../src/http/server.ts";
+import { listen, type Listener } from "../../src/http/listener.ts";
+import { buildApp } from "../../src/http/server.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 
 // A real server built by the gateway's own buildApp, with routes that exercise each failure path.
 const TOKEN = "test-token-0123456789";
 const LIMIT = 1024;
-let server: HttpServer;
+let server: Listener;
 let base: string;
 const logged: string[] = [];
 
@@ -27,7 +28,8 @@ beforeAll(() => {
     .get("/boom", () => {
       throw new Error("secret internal detail at /srv/x.ts:42");
     });
-  server = startHttpServer(buildApp({ log: capture, maxBodyBytes: LIMIT, plugins: [routes] }), { host: "127.0.0.1", port: 0, maxBodyBytes: LIMIT, log });
+  server = listen({ host: "127.0.0.1", port: 0, maxBodyBytes: LIMIT, version: "test", role: "all" });
+  server.serve(buildApp({ log: capture, maxBodyBytes: LIMIT, plugins: [routes] }).fetch);
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(() => server.stop());
@@ -104,4 +106,19 @@ describe("every error is contract A's {success:false,error,code}", () => {
     expect(JSON.stringify(body)).not.toContain("secret internal detail");
     expect(logged.join()).toContain("secret internal detail");
   });
+});
+
+test("before the app is mounted, liveness answers and everything else is 503 STARTING", async () => {
+  const early = listen({ host: "127.0.0.1", port: 0, maxBodyBytes: LIMIT, version: "9.9.9", role: "worker" });
+  try {
+    const health = await fetch(`http://127.0.0.1:${early.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "starting", version: "9.9.9", role: "worker" });
+    const ready = await fetch(`http://127.0.0.1:${early.port}/ready`);
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("1");
+    expect(await ready.json()).toEqual({ success: false, error: "wa-gateway is starting; retry shortly", code: "STARTING" });
+  } finally {
+    await early.stop();
+  }
 });
