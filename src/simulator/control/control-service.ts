@@ -4,6 +4,9 @@ import { enterCode } from '../handlers/link-code.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';
 import { encryptPollVote } from '../phone/poll-vote.ts';
+import { phoneSendToGroup } from '../phone/group-send.ts';
+import { createGroup, type ParticipantAction, updateParticipants } from '../handlers/group-actions.ts';
+import type { Group } from '../world/group.ts';
 import { streamError } from '../server/nodes.ts';
 import type { ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
@@ -34,6 +37,13 @@ export interface SendResult {
   encTypes: ('pkmsg' | 'msg')[];
 }
 
+export interface GroupView {
+  jid: string;
+  subject: string;
+  creator: string;
+  members: { phone: string; role: 'admin' | 'superadmin' | null }[];
+}
+
 /** Raised for requests that name things that do not exist or are in the wrong state. */
 export class ControlError extends Error {
   constructor(
@@ -43,6 +53,13 @@ export class ControlError extends Error {
     super(message);
   }
 }
+
+const groupView = (group: Group): GroupView => ({
+  jid: group.jid,
+  subject: group.subject,
+  creator: group.creator.phone,
+  members: [...group.members.values()].map(({ account, role }) => ({ phone: account.phone, role })),
+});
 
 const QR_PREFIX = 'https://wa.me/settings/linked_devices#';
 
@@ -168,6 +185,39 @@ export class SimControl {
         senderTimestampMs: Date.now(),
       },
     });
+  }
+
+  groups(): GroupView[] {
+    return [...this.ctx.world.groups.values()].map(groupView);
+  }
+
+  /** A simulated person creates a group (notifying linked members). */
+  createGroup(creator: string, subject: string, members: readonly string[]): GroupView {
+    return groupView(createGroup(this.ctx, this.account(creator), subject, members.map((m) => this.account(m))));
+  }
+
+  /** A simulated member (an admin, unless removing themselves) changes participants. */
+  updateGroupParticipants(actor: string, groupJid: string, action: ParticipantAction, phones: readonly string[]): { phone: string; error: string | null }[] {
+    const group = this.group(groupJid);
+    const targets = phones.map((p) => this.account(p));
+    const results = updateParticipants(this.ctx, group, this.account(actor), action, targets);
+    return targets.map((t, i) => ({ phone: t.phone, error: results[i]?.attrs.error ?? null }));
+  }
+
+  async sendGroupText(from: string, groupJid: string, text: string): Promise<SendResult> {
+    const group = this.group(groupJid);
+    const sender = this.account(from);
+    if (!group.members.has(sender.phone)) throw new ControlError(`${from} is not in ${groupJid}`, 'BAD_REQUEST');
+    const id = this.ctx.world.ids.hex('msg');
+    this.ctx.recordSent(id, { sender, deviceId: 0, chat: group.jid });
+    const deliveredTo = await phoneSendToGroup(this.ctx, sender, group, id, { conversation: text });
+    return { id, deliveredTo, encTypes: [] };
+  }
+
+  private group(jid: string): Group {
+    const group = this.ctx.world.groups.get(jid);
+    if (!group) throw new ControlError(`no group ${jid}`, 'NOT_FOUND');
+    return group;
   }
 
   inbox(phone: string): readonly InboxEntry[] {
