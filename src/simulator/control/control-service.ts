@@ -4,6 +4,8 @@ import { enterCode } from '../handlers/link-code.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';
 import { encryptPollVote } from '../phone/poll-vote.ts';
+import { decryptMedia, type MediaKind } from '../media/media-crypto.ts';
+import { buildMediaMessage, mediaOf, type OutgoingMedia } from '../media/media-message.ts';
 import { phoneSendToGroup } from '../phone/group-send.ts';
 import { createGroup, type ParticipantAction, updateParticipants } from '../handlers/group-actions.ts';
 import type { Group } from '../world/group.ts';
@@ -218,6 +220,22 @@ export class SimControl {
     const group = this.ctx.world.groups.get(jid);
     if (!group) throw new ControlError(`no group ${jid}`, 'NOT_FOUND');
     return group;
+  }
+
+  /** Sends encrypted media (image, video, audio, voice note, document, sticker) from a phone. */
+  sendMedia(from: string, to: string, media: OutgoingMedia): Promise<SendResult> {
+    const host = this.ctx.media;
+    if (!host) throw new ControlError('the media host is disabled', 'BAD_REQUEST');
+    return this.sendMessage(from, to, buildMediaMessage(host, media, this.ctx.world.ids.bytes('media-key', 32)));
+  }
+
+  /** Downloads and decrypts the media of a message in `phone`'s inbox, as that phone would. */
+  downloadMedia(phone: string, messageId: string): { kind: MediaKind; mimetype: string; data: Buffer } {
+    const entry = this.account(phone).phoneDevice.inbox.list().find((e) => e.id === messageId);
+    const media = entry && mediaOf(entry.message);
+    const file = media?.content.directPath ? this.ctx.media?.get(media.content.directPath) : undefined;
+    if (!media || !file || !media.content.mediaKey) throw new ControlError(`no downloadable media in message ${messageId}`, 'NOT_FOUND');
+    return { kind: media.kind, mimetype: media.content.mimetype ?? '', data: decryptMedia(file, media.content.mediaKey, media.kind) };
   }
 
   inbox(phone: string): readonly InboxEntry[] {

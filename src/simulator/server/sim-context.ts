@@ -3,6 +3,7 @@ import type { ServerIdentity } from '../noise/server-handshake.ts';
 import type { Account, LinkedDevice } from '../world/account.ts';
 import type { World } from '../world/world.ts';
 import type { Connection } from './connection.ts';
+import type { MediaHost } from '../media/media-host.ts';
 import type { PendingPairing } from '../handlers/pending-pairing.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
@@ -22,12 +23,6 @@ export interface SentRecord {
   readonly chat: string;
 }
 
-/** A media blob the HTTPS host stores, encrypted, as uploaded. */
-export interface MediaHostInfo {
-  readonly origin: string;
-  readonly certificatePem: string;
-}
-
 /** Everything handlers share: the world, live connections, and fault switches. */
 export class SimContext {
   readonly connections = new Map<string, Connection>();
@@ -35,7 +30,7 @@ export class SimContext {
   readonly receipts: ReceiptSettings;
   /** Timers for delayed receipts and phone actions, cleared on stop. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  media?: MediaHostInfo;
+  media?: MediaHost;
   private readonly sent = new Map<string, SentRecord>();
 
   constructor(
