@@ -33,7 +33,7 @@ export interface PairingView {
 
 export interface SendResult {
   id: string;
-  /** How many linked devices were online and got it. */
+  /** How many linked devices got it, or will when they come back online. */
   deliveredTo: number;
   /** The Signal message type each device got: `pkmsg` opens a session, `msg` uses it. */
   encTypes: ('pkmsg' | 'msg')[];
@@ -270,6 +270,7 @@ export class SimControl {
       conn.close();
     });
     account.devices.delete(deviceId);
+    this.ctx.forgetDevice(account, deviceId);
   }
 
   /** Fault: sends from this account are refused with error 463. */

@@ -20,7 +20,6 @@ export const phoneSendToGroup = async (ctx: SimContext, sender: Account, group: 
   for (const { account: member } of group.members.values()) {
     if (member !== sender) member.phoneDevice.inbox.add({ id, chat: group.jid, from: author, receivedAt: Date.now(), message });
     for (const device of member.devices.values()) {
-      if (!ctx.connectionOf(member, device)) continue;
       const key = `${member.phone}:${device.id}`;
       const children = [];
       if (!holders.has(key)) {
@@ -32,7 +31,7 @@ export const phoneSendToGroup = async (ctx: SimContext, sender: Account, group: 
       }
       children.push(node('enc', { v: '2', type: 'skmsg' }, Buffer.from(ciphertext)));
       const attrs = { from: group.jid, participant: author, participant_pn: pnJid(sender), addressing_mode: 'lid', id, t: nowSeconds(), type: 'text', notify: sender.name };
-      if (ctx.sendTo(member, device, node('message', attrs, children))) delivered++;
+      if (ctx.sendTo(member, device, node('message', attrs, children)) !== 'dropped') delivered++;
     }
   }
   return delivered;

@@ -14,6 +14,9 @@ export interface ReceiptSettings {
   lose: boolean;
 }
 
+const QUEUED_TAGS = new Set(['message', 'receipt', 'notification']);
+const MAX_OFFLINE_PER_DEVICE = 5_000;
+
 /** Who sent a relayed message, so the recipients' receipts can be routed back. */
 export interface SentRecord {
   readonly sender: Account;
@@ -32,6 +35,7 @@ export class SimContext {
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   media?: MediaHost;
   private readonly sent = new Map<string, SentRecord>();
+  private readonly offline = new Map<string, BinaryNode[]>();
 
   constructor(
     readonly world: World,
@@ -51,11 +55,36 @@ export class SimContext {
     return conn?.isOpen ? conn : undefined;
   }
 
-  /** Sends to a linked device if it is online; offline devices simply miss the node. */
-  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): boolean {
-    const conn = this.connectionOf(account, device);
-    conn?.sendNode(node);
-    return !!conn;
+  /**
+   * Sends to a linked device now, or keeps messages, receipts and notifications until it logs in
+   * again, as WhatsApp's server does for offline devices. Anything else is dropped.
+   */
+  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): 'sent' | 'queued' | 'dropped' {
+    const id = typeof device === 'number' ? device : device.id;
+    const conn = this.connectionOf(account, id);
+    if (conn) {
+      conn.sendNode(node);
+      return 'sent';
+    }
+    if (!QUEUED_TAGS.has(node.tag) || !account.devices.has(id)) return 'dropped';
+    const key = SimContext.key(account.phone, id);
+    const queue = this.offline.get(key) ?? [];
+    if (queue.length >= MAX_OFFLINE_PER_DEVICE) queue.shift();
+    queue.push(node);
+    this.offline.set(key, queue);
+    return 'queued';
+  }
+
+  /** Hands over (and forgets) what piled up while the device was offline. */
+  takeOffline(account: Account, device: LinkedDevice): BinaryNode[] {
+    const key = SimContext.key(account.phone, device.id);
+    const queue = this.offline.get(key) ?? [];
+    this.offline.delete(key);
+    return queue;
+  }
+
+  forgetDevice(account: Account, deviceId: number): void {
+    this.offline.delete(SimContext.key(account.phone, deviceId));
   }
 
   /** Remembers recent sends; old entries go first so memory stays bounded under load. */
