@@ -7,6 +7,8 @@ import { quietLibsignal } from './quiet-console.ts';
 import { type ReceiptSettings, SimContext } from './server/sim-context.ts';
 import { startWsServer } from './server/ws-server.ts';
 import { World } from './world/world.ts';
+import { MediaHost } from './media/media-host.ts';
+import { selfSignedCert } from './media/self-signed-cert.ts';
 
 export interface SimulatorOptions {
   /** 0 picks a free port. */
@@ -20,6 +22,8 @@ export interface SimulatorOptions {
    * prove the client refuses the server.
    */
   readonly certIssuerSerial?: number;
+  /** Serve the HTTPS media host (default true). */
+  readonly media?: boolean;
 }
 
 export interface Simulator {
@@ -30,6 +34,12 @@ export interface Simulator {
   readonly port: number;
   /** The root key clients must trust (`WA_CERT_DETAILS.PUBLIC_KEY`). */
   readonly rootPublicKey: Buffer;
+  /**
+   * PEM of the media host's self-signed certificate. Clients must trust it to upload or download
+   * media; under Bun that means `NODE_EXTRA_CA_CERTS` pointing at a file with it, set when the
+   * client process starts (Bun reads it only then).
+   */
+  readonly mediaCertificatePem?: string;
   readonly control: SimControl;
   /** The control API (served under `/sim` on `httpUrl`); mountable into another Elysia app. */
   readonly controlApp: ReturnType<typeof controlApi>;
@@ -59,6 +69,10 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   if (!check.ok || !check.leafKey.equals(staticKey.public)) throw new Error('simulator built an invalid certificate chain');
 
   const ctx = new SimContext(new World(seed), { staticKey, certChain }, { ...DEFAULT_RECEIPTS, ...options.receipts });
+  if (options.media !== false) {
+    ctx.media = new MediaHost(selfSignedCert(seed, hostname), hostname);
+    ctx.media.start();
+  }
   const control = new SimControl(ctx);
   const release = quietLibsignal();
   let server: Server<unknown> | undefined;
@@ -92,6 +106,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
     httpUrl: `http://${hostname}:${port}`,
     port,
     rootPublicKey: root.public,
+    mediaCertificatePem: ctx.media?.certificatePem,
     control,
     controlApp: api,
     pause,
@@ -100,6 +115,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
       dropAll();
       await server?.stop(true);
       server = undefined;
+      await ctx.media?.stop();
       release();
     },
   };

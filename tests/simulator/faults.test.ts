@@ -81,3 +81,17 @@ test('stopping and restarting the simulator: clients drop, then log in again and
   expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe('after restart');
   endClient(again);
 });
+
+test('messages sent while a device is offline arrive when it logs in again', async () => {
+  const alice = await linkedClient(sim, 'Alice7');
+  const zoe = sim.control.createAccount({ name: 'Zoe' });
+  const closed = waitForClose(alice.sock);
+  sim.control.dropConnection(alice.account.phone);
+  await closed;
+  const queued = await sim.control.sendText(zoe.phone, alice.account.phone, 'while you were away');
+  expect(queued.deliveredTo).toBe(1);
+  const again = startClient(sim, alice.auth);
+  const got = await nextEvent(again, 'messages.upsert', (u) => u.messages.some((m) => m.key.id === queued.id));
+  expect(got.messages.find((m) => m.key.id === queued.id)?.message?.conversation).toBe('while you were away');
+  endClient(again);
+});

@@ -4,6 +4,11 @@ import { enterCode } from '../handlers/link-code.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';
 import { encryptPollVote } from '../phone/poll-vote.ts';
+import { decryptMedia, type MediaKind } from '../media/media-crypto.ts';
+import { buildMediaMessage, mediaOf, type OutgoingMedia } from '../media/media-message.ts';
+import { phoneSendToGroup } from '../phone/group-send.ts';
+import { createGroup, type ParticipantAction, updateParticipants } from '../handlers/group-actions.ts';
+import type { Group } from '../world/group.ts';
 import { streamError } from '../server/nodes.ts';
 import type { ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
@@ -28,10 +33,17 @@ export interface PairingView {
 
 export interface SendResult {
   id: string;
-  /** How many linked devices were online and got it. */
+  /** How many linked devices got it, or will when they come back online. */
   deliveredTo: number;
   /** The Signal message type each device got: `pkmsg` opens a session, `msg` uses it. */
   encTypes: ('pkmsg' | 'msg')[];
+}
+
+export interface GroupView {
+  jid: string;
+  subject: string;
+  creator: string;
+  members: { phone: string; role: 'admin' | 'superadmin' | null }[];
 }
 
 /** Raised for requests that name things that do not exist or are in the wrong state. */
@@ -43,6 +55,13 @@ export class ControlError extends Error {
     super(message);
   }
 }
+
+const groupView = (group: Group): GroupView => ({
+  jid: group.jid,
+  subject: group.subject,
+  creator: group.creator.phone,
+  members: [...group.members.values()].map(({ account, role }) => ({ phone: account.phone, role })),
+});
 
 const QR_PREFIX = 'https://wa.me/settings/linked_devices#';
 
@@ -170,6 +189,55 @@ export class SimControl {
     });
   }
 
+  groups(): GroupView[] {
+    return [...this.ctx.world.groups.values()].map(groupView);
+  }
+
+  /** A simulated person creates a group (notifying linked members). */
+  createGroup(creator: string, subject: string, members: readonly string[]): GroupView {
+    return groupView(createGroup(this.ctx, this.account(creator), subject, members.map((m) => this.account(m))));
+  }
+
+  /** A simulated member (an admin, unless removing themselves) changes participants. */
+  updateGroupParticipants(actor: string, groupJid: string, action: ParticipantAction, phones: readonly string[]): { phone: string; error: string | null }[] {
+    const group = this.group(groupJid);
+    const targets = phones.map((p) => this.account(p));
+    const results = updateParticipants(this.ctx, group, this.account(actor), action, targets);
+    return targets.map((t, i) => ({ phone: t.phone, error: results[i]?.attrs.error ?? null }));
+  }
+
+  async sendGroupText(from: string, groupJid: string, text: string): Promise<SendResult> {
+    const group = this.group(groupJid);
+    const sender = this.account(from);
+    if (!group.members.has(sender.phone)) throw new ControlError(`${from} is not in ${groupJid}`, 'BAD_REQUEST');
+    const id = this.ctx.world.ids.hex('msg');
+    this.ctx.recordSent(id, { sender, deviceId: 0, chat: group.jid });
+    const deliveredTo = await phoneSendToGroup(this.ctx, sender, group, id, { conversation: text });
+    return { id, deliveredTo, encTypes: [] };
+  }
+
+  private group(jid: string): Group {
+    const group = this.ctx.world.groups.get(jid);
+    if (!group) throw new ControlError(`no group ${jid}`, 'NOT_FOUND');
+    return group;
+  }
+
+  /** Sends encrypted media (image, video, audio, voice note, document, sticker) from a phone. */
+  sendMedia(from: string, to: string, media: OutgoingMedia): Promise<SendResult> {
+    const host = this.ctx.media;
+    if (!host) throw new ControlError('the media host is disabled', 'BAD_REQUEST');
+    return this.sendMessage(from, to, buildMediaMessage(host, media, this.ctx.world.ids.bytes('media-key', 32)));
+  }
+
+  /** Downloads and decrypts the media of a message in `phone`'s inbox, as that phone would. */
+  downloadMedia(phone: string, messageId: string): { kind: MediaKind; mimetype: string; data: Buffer } {
+    const entry = this.account(phone).phoneDevice.inbox.list().find((e) => e.id === messageId);
+    const media = entry && mediaOf(entry.message);
+    const file = media?.content.directPath ? this.ctx.media?.get(media.content.directPath) : undefined;
+    if (!media || !file || !media.content.mediaKey) throw new ControlError(`no downloadable media in message ${messageId}`, 'NOT_FOUND');
+    return { kind: media.kind, mimetype: media.content.mimetype ?? '', data: decryptMedia(file, media.content.mediaKey, media.kind) };
+  }
+
   inbox(phone: string): readonly InboxEntry[] {
     return this.account(phone).phoneDevice.inbox.list();
   }
@@ -202,6 +270,7 @@ export class SimControl {
       conn.close();
     });
     account.devices.delete(deviceId);
+    this.ctx.forgetDevice(account, deviceId);
   }
 
   /** Fault: sends from this account are refused with error 463. */

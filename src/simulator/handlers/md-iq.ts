@@ -11,6 +11,7 @@ export const handleMdIq = async (ctx: SimContext, conn: Connection, iq: BinaryNo
   if (reg?.attrs.stage === 'companion_finish') return companionFinish(ctx, conn, iq, reg);
   if (childNodes(iq)[0]?.tag === 'remove-companion-device' && conn.bound) {
     conn.bound.account.devices.delete(conn.bound.device.id);
+    ctx.forgetDevice(conn.bound.account, conn.bound.device.id);
     conn.sendNode(iqResult(iq));
     conn.close();
     return;

@@ -7,16 +7,22 @@ import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account
 export interface PhoneMessage {
   readonly id: string;
   readonly message: proto.IMessage;
-  /** Stanza attributes beyond from/id/t, e.g. category, or `participant` for groups. */
+  /** Stanza attributes beyond from/id/t, e.g. `category`. */
   readonly attrs?: Record<string, string>;
   /** Extra children after `<enc>`. */
   readonly extra?: BinaryNode[];
 }
 
+export interface DeviceDelivery {
+  /** `pkmsg` opens a Signal session, `msg` uses an established one. */
+  readonly type: 'pkmsg' | 'msg';
+  readonly outcome: ReturnType<SimContext['sendTo']>;
+}
+
 /**
- * Encrypts `message` from `sender`'s simulated phone to one linked device and sends it if that device
- * is online. The first message opens a session from the device's uploaded bundle (`pkmsg`); later
- * ones reuse it (`msg`). The phone addresses linked devices by LID, like WhatsApp does today.
+ * Encrypts `message` from `sender`'s simulated phone to one linked device and sends it, or queues it
+ * while the device is offline. The first message opens a session from the device's uploaded bundle;
+ * the phone addresses linked devices by LID, like WhatsApp does today.
  */
 export const phoneSendToDevice = async (
   ctx: SimContext,
@@ -24,8 +30,7 @@ export const phoneSendToDevice = async (
   target: Account,
   device: LinkedDevice,
   outgoing: PhoneMessage,
-): Promise<'pkmsg' | 'msg' | undefined> => {
-  if (!ctx.connectionOf(target, device)) return undefined;
+): Promise<DeviceDelivery> => {
   const phone = sender.phoneDevice;
   const address = lidJid(target, device.id);
   if (!(await phone.hasSession(address))) await phone.openSession(address, linkedDeviceBundle(device));
@@ -40,16 +45,13 @@ export const phoneSendToDevice = async (
     ...(own ? {} : { sender_lid: lidJid(sender) }),
     ...outgoing.attrs,
   };
-  const sent = ctx.sendTo(target, device, node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]));
-  return sent ? type : undefined;
+  const stanza = node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]);
+  return { type, outcome: ctx.sendTo(target, device, stanza) };
 };
 
-/** Sends to every online linked device of `target`; returns the Signal message type each got. */
+/** Sends to every linked device of `target`; returns the Signal message type each one got. */
 export const phoneSendToAccount = async (ctx: SimContext, sender: Account, target: Account, outgoing: PhoneMessage): Promise<('pkmsg' | 'msg')[]> => {
   const types: ('pkmsg' | 'msg')[] = [];
-  for (const device of target.devices.values()) {
-    const type = await phoneSendToDevice(ctx, sender, target, device, outgoing);
-    if (type) types.push(type);
-  }
+  for (const device of target.devices.values()) types.push((await phoneSendToDevice(ctx, sender, target, device, outgoing)).type);
   return types;
 };

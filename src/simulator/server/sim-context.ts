@@ -3,6 +3,7 @@ import type { ServerIdentity } from '../noise/server-handshake.ts';
 import type { Account, LinkedDevice } from '../world/account.ts';
 import type { World } from '../world/world.ts';
 import type { Connection } from './connection.ts';
+import type { MediaHost } from '../media/media-host.ts';
 import type { PendingPairing } from '../handlers/pending-pairing.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
@@ -13,6 +14,9 @@ export interface ReceiptSettings {
   lose: boolean;
 }
 
+const QUEUED_TAGS = new Set(['message', 'receipt', 'notification']);
+const MAX_OFFLINE_PER_DEVICE = 5_000;
+
 /** Who sent a relayed message, so the recipients' receipts can be routed back. */
 export interface SentRecord {
   readonly sender: Account;
@@ -22,12 +26,6 @@ export interface SentRecord {
   readonly chat: string;
 }
 
-/** A media blob the HTTPS host stores, encrypted, as uploaded. */
-export interface MediaHostInfo {
-  readonly origin: string;
-  readonly certificatePem: string;
-}
-
 /** Everything handlers share: the world, live connections, and fault switches. */
 export class SimContext {
   readonly connections = new Map<string, Connection>();
@@ -35,8 +33,9 @@ export class SimContext {
   readonly receipts: ReceiptSettings;
   /** Timers for delayed receipts and phone actions, cleared on stop. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  media?: MediaHostInfo;
+  media?: MediaHost;
   private readonly sent = new Map<string, SentRecord>();
+  private readonly offline = new Map<string, BinaryNode[]>();
 
   constructor(
     readonly world: World,
@@ -56,11 +55,36 @@ export class SimContext {
     return conn?.isOpen ? conn : undefined;
   }
 
-  /** Sends to a linked device if it is online; offline devices simply miss the node. */
-  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): boolean {
-    const conn = this.connectionOf(account, device);
-    conn?.sendNode(node);
-    return !!conn;
+  /**
+   * Sends to a linked device now, or keeps messages, receipts and notifications until it logs in
+   * again, as WhatsApp's server does for offline devices. Anything else is dropped.
+   */
+  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): 'sent' | 'queued' | 'dropped' {
+    const id = typeof device === 'number' ? device : device.id;
+    const conn = this.connectionOf(account, id);
+    if (conn) {
+      conn.sendNode(node);
+      return 'sent';
+    }
+    if (!QUEUED_TAGS.has(node.tag) || !account.devices.has(id)) return 'dropped';
+    const key = SimContext.key(account.phone, id);
+    const queue = this.offline.get(key) ?? [];
+    if (queue.length >= MAX_OFFLINE_PER_DEVICE) queue.shift();
+    queue.push(node);
+    this.offline.set(key, queue);
+    return 'queued';
+  }
+
+  /** Hands over (and forgets) what piled up while the device was offline. */
+  takeOffline(account: Account, device: LinkedDevice): BinaryNode[] {
+    const key = SimContext.key(account.phone, device.id);
+    const queue = this.offline.get(key) ?? [];
+    this.offline.delete(key);
+    return queue;
+  }
+
+  forgetDevice(account: Account, deviceId: number): void {
+    this.offline.delete(SimContext.key(account.phone, deviceId));
   }
 
   /** Remembers recent sends; old entries go first so memory stays bounded under load. */
