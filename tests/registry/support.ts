@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import type { AnyElysia } from "elysia";
 import { buildApp } from "../../src/http/server.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
@@ -63,4 +64,13 @@ export function startTestRegistry(opts: { settings?: Partial<RegistrySettings>; 
 /** A register body for worker `id`, at an endpoint derived from it unless given. */
 export function registration(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { workerId: id, endpoint: `http://localhost:9${id.replace(/\D/g, "").padStart(3, "0").slice(-3)}`, maxSessions: 10, status: "ONLINE", environment: "TESTING", ...extra };
+}
+
+/** Asserts contract A's error shape: exactly {success:false, error, code}. */
+export function expectError(reply: Reply, status: number, code: string, errorIncludes?: string): void {
+  expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
+  expect(Object.keys(reply.body).sort()).toEqual(["code", "error", "success"]);
+  expect(reply.body.success).toBe(false);
+  expect(typeof reply.body.error).toBe("string");
+  if (errorIncludes !== undefined) expect(reply.body.error).toContain(errorIncludes);
 }

@@ -17,7 +17,7 @@ export interface SessionUpdate {
 
 /**
  * Applies a session event to the shared `sessions` table: status, phone, the
- * latest QR and its expiry, and the owning worker (the one reporting, since
+ * latest QR (raw string preferred to the image) and its expiry, and the owning worker (the one reporting, since
  * it runs the session; nobody once it is deleted). A session the coordinator
  * has not heard of yet is created.
  */
@@ -28,13 +28,13 @@ export function applySessionUpdate(orm: BunSQLiteDatabase, u: SessionUpdate): vo
   // Stored as E.164 digits without "+", like the rest of the sessions table.
   if (data.phoneNumber) set.phoneNumber = data.phoneNumber.replace(/^\+/, "");
   const qr = data.qrString ?? data.qrCode;
-  if (qr) {
-    set.qrCode = qr;
-    set.qrExpiresAt = data.qrExpiresAt ? Date.parse(data.qrExpiresAt) : at + QR_TTL_MS;
-  } else if (u.status && u.status !== "qr_required") {
-    // A QR code is only worth showing while one is wanted.
+  if (u.status !== undefined && u.status !== "qr_required") {
+    // A QR code is only worth showing while the session waits for a scan.
     set.qrCode = null;
     set.qrExpiresAt = null;
+  } else if (qr) {
+    set.qrCode = qr;
+    set.qrExpiresAt = data.qrExpiresAt ? Date.parse(data.qrExpiresAt) : at + QR_TTL_MS;
   }
   if (data.pairingCode) set.pairingCode = data.pairingCode;
   else if (u.status === "connected") set.pairingCode = null;

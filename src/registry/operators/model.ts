@@ -52,7 +52,8 @@ export const WorkerDetailResponse = t.Object({ success: t.Literal(true), data: W
 export const MetricsQuery = t.Object({
   since: t.Optional(t.String({ format: "date-time", description: "Oldest (inclusive)" })),
   until: t.Optional(t.String({ format: "date-time", description: "Newest (inclusive)" })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  // A pattern rather than a number: Elysia's query coercion reports a bad number without naming the parameter.
+  limit: t.Optional(t.String({ pattern: "^(?:[1-9][0-9]{0,2}|1000)$", description: "Rows per page, 1-1000 (default 100)", examples: ["100"] })),
   cursor: t.Optional(t.String({ maxLength: 200, description: "page.nextCursor of the previous page" })),
 });
 

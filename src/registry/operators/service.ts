@@ -50,7 +50,7 @@ export class WorkerReads {
   /** Oldest first, paged by an opaque cursor (the last row's time and id), so rows added meanwhile are neither skipped nor repeated. */
   metrics(workerId: string, q: Static<typeof MetricsQuery>): { rows: Static<typeof MetricsView>[]; nextCursor: string | null; limit: number } {
     this.known(workerId);
-    const limit = q.limit ?? 100;
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
     const m = workerMetrics;
     const where: (SQL | undefined)[] = [eq(m.workerId, workerId)];
     if (q.since !== undefined) where.push(gte(m.timestamp, Date.parse(q.since)));
