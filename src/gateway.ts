@@ -13,6 +13,7 @@ import { Lifecycle } from "./platform/lifecycle.ts";
 import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
+import { createRegistry } from "./registry/index.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningGateway {
@@ -57,6 +58,10 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       lifecycle.add("database", () => db.close());
       log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
       probes.push({ name: "database", check: () => db.ping() });
+      const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
+      registry.start();
+      lifecycle.add("worker registry", registry.stop);
+      plugins.push(...registry.plugins);
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 

@@ -30,6 +30,11 @@ export interface Config {
   maxBodyBytes: number;
   webhookUrl?: string;
   simSeed: string;
+  heartbeatIntervalMs: number;
+  /** Longer than the interval; 3 intervals unless set. */
+  heartbeatTimeoutMs: number;
+  metricsRawRetentionMs: number;
+  metricsRetentionMs: number;
   /** As configured; `resolveSecrets` fills the gaps in --role=all. */
   secrets: Secrets;
 }
@@ -76,6 +81,12 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const standalone = read(SETTINGS.standalone) ?? false;
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
   const port = read(SETTINGS.port) ?? (command === "simulator" ? 8900 : role === "worker" ? 8001 : 8000);
+  const heartbeatIntervalMs = read(SETTINGS.heartbeatInterval) ?? 10_000;
+  const heartbeatTimeoutMs = read(SETTINGS.heartbeatTimeout) ?? 3 * heartbeatIntervalMs;
+  if (heartbeatTimeoutMs <= heartbeatIntervalMs) throw new ConfigError(`--heartbeat-timeout (${heartbeatTimeoutMs}ms) must be longer than --heartbeat-interval (${heartbeatIntervalMs}ms)`);
+  const metricsRawRetentionMs = read(SETTINGS.metricsRawRetention) ?? 24 * 3_600_000;
+  const metricsRetentionMs = read(SETTINGS.metricsRetention) ?? 30 * 86_400_000;
+  if (metricsRetentionMs < metricsRawRetentionMs) throw new ConfigError(`--metrics-retention (${metricsRetentionMs}ms) must not be shorter than --metrics-raw-retention (${metricsRawRetentionMs}ms)`);
 
   const config: Config = {
     role,
@@ -95,6 +106,10 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
     webhookUrl: read(SETTINGS.webhookUrl),
     simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs,
+    metricsRawRetentionMs,
+    metricsRetentionMs,
     secrets: {
       backendAuthToken: read(SETTINGS.backendAuthToken),
       apiKey: read(SETTINGS.apiKey),
