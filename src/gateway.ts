@@ -5,6 +5,7 @@ import { resolveSecrets } from "./config/secrets.ts";
 import { healthRoutes } from "./health/index.ts";
 import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
+import { integratorApi } from "./integrator-api.ts";
 import { buildApp, startHttpServer } from "./http/server.ts";
 import { openDatabase } from "./platform/db/database.ts";
 import { ensureInstanceId } from "./platform/db/instance-id.ts";
@@ -53,6 +54,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       lifecycle.add("database", () => db.close());
       log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
       probes.push({ name: "database", check: () => db.ping() });
+      const api = integratorApi({ apiKey: secrets.apiKey ?? "", orm: db.orm, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
+      lifecycle.add("job producer", api.stop);
+      plugins.push(...api.plugins);
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 

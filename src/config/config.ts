@@ -29,6 +29,10 @@ export interface Config {
   shutdownGraceMs: number;
   maxBodyBytes: number;
   webhookUrl?: string;
+  maxMediaBytes: number;
+  allowPrivateMediaUrls: boolean;
+  /** Per-session cap on message jobs per minute; 0 = no cap. */
+  rateLimitPerMinute: number;
   /** As configured; `resolveSecrets` fills the gaps in --role=all. */
   secrets: Secrets;
 }
@@ -92,6 +96,9 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
     webhookUrl: read(SETTINGS.webhookUrl),
+    maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,
+    allowPrivateMediaUrls: read(SETTINGS.allowPrivateMediaUrls) ?? false,
+    rateLimitPerMinute: read(SETTINGS.rateLimitPerMinute) ?? 0,
     secrets: {
       backendAuthToken: read(SETTINGS.backendAuthToken),
       apiKey: read(SETTINGS.apiKey),
