@@ -7,6 +7,7 @@ import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
+import { integratorApi } from "./integrator-api.ts";
 import { openDatabase } from "./platform/db/database.ts";
 import { ensureInstanceId } from "./platform/db/instance-id.ts";
 import { Lifecycle } from "./platform/lifecycle.ts";
@@ -62,6 +63,9 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       registry.start();
       lifecycle.add("worker registry", registry.stop);
       plugins.push(...registry.plugins);
+      const api = integratorApi({ apiKey: secrets.apiKey ?? "", orm: db.orm, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
+      lifecycle.add("job producer", api.stop);
+      plugins.push(...api.plugins);
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 

@@ -35,6 +35,10 @@ export interface Config {
   heartbeatTimeoutMs: number;
   metricsRawRetentionMs: number;
   metricsRetentionMs: number;
+  maxMediaBytes: number;
+  allowPrivateMediaUrls: boolean;
+  /** Per-session cap on message jobs per minute; 0 = no cap. */
+  rateLimitPerMinute: number;
   /** As configured; `resolveSecrets` fills the gaps in --role=all. */
   secrets: Secrets;
 }
@@ -110,6 +114,9 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     heartbeatTimeoutMs,
     metricsRawRetentionMs,
     metricsRetentionMs,
+    maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,
+    allowPrivateMediaUrls: read(SETTINGS.allowPrivateMediaUrls) ?? false,
+    rateLimitPerMinute: read(SETTINGS.rateLimitPerMinute) ?? 0,
     secrets: {
       backendAuthToken: read(SETTINGS.backendAuthToken),
       apiKey: read(SETTINGS.apiKey),

@@ -17,12 +17,19 @@ export function apiDocs(version: string) {
       openapi({
         path: "/docs",
         specPath: "/openapi.json",
-        exclude: { paths: [SCALAR_ROUTE, "/swagger"] },
+        // staticFile: false keeps routes with a dot in them (the QR's .png/.svg) in the document.
+        exclude: { staticFile: false, paths: [SCALAR_ROUTE, "/swagger"] },
         documentation: {
           info: {
             title: "wa-gateway API",
             version,
             description: "A WhatsApp gateway: sessions, messages, groups, webhooks, and the worker↔coordinator API (contract A).",
+          },
+          components: {
+            securitySchemes: {
+              bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <API_KEY>" },
+              apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key", description: "X-API-Key: <API_KEY>" },
+            },
           },
         },
         // Scalar's type lists every option as required; these are the only ones we change.

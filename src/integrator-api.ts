@@ -1,0 +1,37 @@
+import type { AnyElysia } from "elysia";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { Redis } from "ioredis";
+import { groupRoutes } from "./groups/index.ts";
+import { IdempotencyStore } from "./jobs/idempotency.ts";
+import { jobRoutes } from "./jobs/index.ts";
+import { JobProducer } from "./jobs/producer.ts";
+import { JobResultStore } from "./jobs/result-store.ts";
+import { JobStatusService } from "./jobs/service.ts";
+import { JobSubmitter } from "./jobs/submitter.ts";
+import type { MediaPolicy } from "./media/policy.ts";
+import { messageRoutes } from "./messages/index.ts";
+import { sessionRoutes } from "./sessions/index.ts";
+import { SessionService } from "./sessions/service.ts";
+
+export interface IntegratorApi {
+  plugins: AnyElysia[];
+  /** Closes the queue producer; the Redis connection stays with its owner. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The integrator REST API under /api/v1 (sessions, messages, groups, jobs),
+ * built from the coordinator's database and Redis. Every route needs the API
+ * key; every enqueueing route goes through one JobSubmitter.
+ */
+export function integratorApi(deps: { apiKey: string; orm: BunSQLiteDatabase; redis: Redis; media: MediaPolicy }): IntegratorApi {
+  const producer = new JobProducer(deps.redis);
+  const sessions = new SessionService(deps.orm);
+  const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(deps.redis), media: deps.media });
+  const jobs = new JobStatusService(producer.queue, new JobResultStore(deps.redis));
+  const shared = { apiKey: deps.apiKey, sessions, submitter };
+  return {
+    plugins: [sessionRoutes(shared), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
+    stop: () => producer.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { checkMedia, type MediaPolicy } from "../media/policy.ts";
+import type { Logger } from "../platform/logger.ts";
+import { checkJob, formatFailure, MESSAGE_JOBS, type ContractJob } from "./contract/index.ts";
+import type { JobContext, JobExecutor } from "./executor.ts";
+import { JobFailure } from "./failure.ts";
+import type { SessionRateLimiter } from "./rate-limit.ts";
+import type { JobResultStore } from "./result-store.ts";
+
+export interface IntakeDeps {
+  executor: JobExecutor;
+  results: JobResultStore;
+  media: MediaPolicy;
+  /** Absent when RATE_LIMIT_PER_MINUTE is 0. */
+  rateLimiter?: SessionRateLimiter;
+  log: Logger;
+}
+
+/**
+ * The processor a BullMQ Worker on `whatsapp-jobs` runs: the first thing every
+ * job meets, whoever added it. It checks the name and payload against contract
+ * B and fails a bad job at once and for good (UnrecoverableError, so no
+ * retries; `removeOnFail: false` keeps it visible) with a reason naming the
+ * field. It vets media, applies the per-session rate limit, then hands the
+ * cleaned job to the executor and keeps its result (contract B removes
+ * completed jobs, and their results with them).
+ */
+export function createJobProcessor(deps: IntakeDeps) {
+  return async (job: Job, token?: string): Promise<unknown> => {
+    const checked = checkJob(job.name, job.data);
+    if (!checked.ok) {
+      const { field, message } = checked.issue;
+      const reason = checked.unknownName ? formatFailure("UNKNOWN_JOB", message) : formatFailure("INVALID_PAYLOAD", `${field ? `data.${field}` : "data"}: ${message}`);
+      deps.log.warn({ jobId: job.id, name: job.name, reason }, "refused a job that breaks contract B");
+      throw new UnrecoverableError(reason);
+    }
+    const valid = checked.job;
+    if (valid.name === "SEND_MEDIA") await vetMedia(valid.data.media, deps.media);
+
+    const jobId = job.id ?? "";
+    if (deps.rateLimiter && MESSAGE_JOBS.has(valid.name)) {
+      const wait = await deps.rateLimiter.reserve(valid.data.sessionId, jobId);
+      if (wait > 0) {
+        await job.moveToDelayed(Date.now() + wait, token);
+        // Tells BullMQ the job was rescheduled, not failed: no attempt is used up.
+        throw new DelayedError();
+      }
+    }
+
+    const ctx: JobContext = { jobId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, enqueuedAt: job.timestamp };
+    const result = await execute(deps.executor, valid, ctx);
+    await deps.results.save(jobId, {
+      name: valid.name,
+      sessionId: valid.data.sessionId,
+      result,
+      attemptsMade: job.attemptsMade + 1,
+      createdAt: job.timestamp,
+      processedAt: job.processedOn ?? null,
+      finishedAt: Date.now(),
+    });
+    return result;
+  };
+}
+
+async function vetMedia(media: string, policy: MediaPolicy): Promise<void> {
+  const problem = await checkMedia(media, policy);
+  if (!problem) return;
+  // A name that does not resolve may be a DNS hiccup: worth the retries. The rest will not change.
+  if (problem.code === "MEDIA_URL_UNRESOLVABLE") throw new Error(formatFailure("MEDIA_FETCH_FAILED", `data.media: ${problem.message}`));
+  throw new UnrecoverableError(formatFailure(problem.code, `data.media: ${problem.message}`));
+}
+
+async function execute(executor: JobExecutor, job: ContractJob, ctx: JobContext): Promise<unknown> {
+  // TypeScript cannot correlate the handler with the data across the union; checkJob paired them.
+  const handler = executor[job.name] as (data: ContractJob["data"], ctx: JobContext) => Promise<unknown>;
+  try {
+    return await handler(job.data, ctx);
+  } catch (err) {
+    if (err instanceof JobFailure && err.permanent) throw new UnrecoverableError(err.message);
+    throw err;
+  }
+}

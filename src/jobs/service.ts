@@ -1,0 +1,74 @@
+import { Job, type Queue } from "bullmq";
+import { AppError } from "../http/errors.ts";
+import { failureCode, type JobFailureCode } from "./contract/index.ts";
+import type { JobResultStore } from "./result-store.ts";
+
+export interface JobStatus {
+  jobId: string;
+  name: string;
+  sessionId: string | null;
+  state: "waiting" | "active" | "delayed" | "completed" | "failed";
+  attemptsMade: number;
+  maxAttempts: number;
+  result?: unknown;
+  failedReason?: string;
+  failureCode?: JobFailureCode | null;
+  createdAt: string;
+  processedAt: string | null;
+  finishedAt: string | null;
+  runAt?: string;
+}
+
+const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+/** Where a job stands: from the queue while BullMQ has it, from the result store once it completed and was removed. */
+export class JobStatusService {
+  constructor(
+    private readonly queue: Queue,
+    private readonly results: JobResultStore,
+  ) {}
+
+  async get(jobId: string): Promise<JobStatus> {
+    const job = await Job.fromId(this.queue, jobId);
+    if (job) return this.fromQueue(job);
+    const done = await this.results.get(jobId);
+    if (!done) throw new AppError(404, "JOB_NOT_FOUND", `Job "${jobId}" does not exist (completed jobs are kept for 24 hours)`);
+    return {
+      jobId,
+      name: done.name,
+      sessionId: done.sessionId,
+      state: "completed",
+      attemptsMade: done.attemptsMade,
+      maxAttempts: done.attemptsMade,
+      result: done.result,
+      createdAt: iso(done.createdAt) ?? "",
+      processedAt: iso(done.processedAt),
+      finishedAt: iso(done.finishedAt),
+    };
+  }
+
+  private async fromQueue(job: Job): Promise<JobStatus> {
+    const raw = await job.getState();
+    // Prioritised or parent-waiting jobs are, to an integrator, simply waiting.
+    const state = raw === "completed" || raw === "failed" || raw === "active" || raw === "delayed" ? raw : "waiting";
+    const data = job.data as { sessionId?: unknown } | null;
+    const status: JobStatus = {
+      jobId: job.id ?? "",
+      name: job.name,
+      sessionId: typeof data?.sessionId === "string" ? data.sessionId : null,
+      state,
+      attemptsMade: job.attemptsMade,
+      maxAttempts: job.opts.attempts ?? 1,
+      createdAt: iso(job.timestamp) ?? "",
+      processedAt: iso(job.processedOn),
+      finishedAt: iso(job.finishedOn),
+    };
+    if (state === "completed") status.result = job.returnvalue;
+    if (state === "failed") {
+      status.failedReason = job.failedReason;
+      status.failureCode = failureCode(job.failedReason);
+    }
+    if (state === "delayed") status.runAt = iso(job.timestamp + job.delay) ?? undefined;
+    return status;
+  }
+}

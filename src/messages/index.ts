@@ -1,0 +1,32 @@
+import { Elysia } from "elysia";
+import { requireToken } from "../http/auth.ts";
+import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
+import { bodyWithoutSessionId } from "../jobs/http-body.ts";
+import { IdempotencyHeaders } from "../jobs/model.ts";
+import type { JobSubmitter } from "../jobs/submitter.ts";
+import { SessionParams } from "../sessions/model.ts";
+import type { SessionService } from "../sessions/service.ts";
+
+/**
+ * Send text, media, poll, reaction and reply: one route each, whose body is the
+ * contract B payload minus `sessionId` (in the path).
+ */
+export function messageRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter }) {
+  const requireSession = (id: string) => opts.sessions.requireExisting(id);
+  const send = (name: Parameters<typeof bodyWithoutSessionId>[0]) => enqueueHandler(opts.submitter, name, requireSession);
+  const route = (summary: string, description?: string) => ({ params: SessionParams, headers: IdempotencyHeaders, response: ENQUEUE_RESPONSES, detail: { summary, description } });
+
+  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/messages", detail: { tags: ["Messages"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
+    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+    .post("/text", send("SEND_TEXT"), { body: bodyWithoutSessionId("SEND_TEXT"), ...route("Send a text message (SEND_TEXT)", "Mentioned users must also appear as @<number> in the text.") })
+    .post("/media", send("SEND_MEDIA"), {
+      body: bodyWithoutSessionId("SEND_MEDIA"),
+      ...route(
+        "Send an image, video, audio, document or sticker (SEND_MEDIA)",
+        "media is an http(s) URL (public hosts only, unless ALLOW_PRIVATE_MEDIA_URLS) or base64 (plain or a data: URL, at most MAX_MEDIA_SIZE decoded; 413 beyond).",
+      ),
+    })
+    .post("/poll", send("SEND_POLL"), { body: bodyWithoutSessionId("SEND_POLL"), ...route("Send a poll (SEND_POLL)", "selectableCount: how many options a voter may pick; 0 = multiple choice.") })
+    .post("/reaction", send("SEND_REACTION"), { body: bodyWithoutSessionId("SEND_REACTION"), ...route("React to a message (SEND_REACTION)", 'An empty emoji ("") removes the reaction.') })
+    .post("/reply", send("SEND_REPLY"), { body: bodyWithoutSessionId("SEND_REPLY"), ...route("Reply to (quote) a message (SEND_REPLY)") });
+}
