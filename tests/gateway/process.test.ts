@@ -135,14 +135,31 @@ for (const binary of [false, true]) {
       expect(redisPids(data)).toEqual([]);
     });
 
-    test("unknown routes and oversize bodies get contract A errors", async () => {
-      const gw = await spawnGateway({ binary, args: [`--data-dir=${dataDir()}`, "--max-body-size=1kb"] });
+    test("every error status comes back in contract A's shape: 404, 413, 401, 400 (field named), 400 (bad JSON)", async () => {
+      const data = dataDir();
+      const gw = await spawnGateway({ binary, args: [`--data-dir=${data}`, "--max-body-size=1kb"] });
       const missing = await fetch(`${gw.baseUrl}/api/v1/nothing`);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ success: false, error: "No route for GET /api/v1/nothing", code: "NOT_FOUND" });
       const big = await fetch(`${gw.baseUrl}/api/v1/nothing`, { method: "POST", body: "x".repeat(2048) });
       expect(big.status).toBe(413);
       expect(await big.json()).toMatchObject({ success: false, code: "PAYLOAD_TOO_LARGE" });
+      // 401, 400 naming the field, and 400 for malformed JSON, through a real contract A endpoint.
+      const register = `${gw.baseUrl}/api/v1/workers/register`;
+      const json = { "content-type": "application/json" };
+      const noAuth = await fetch(register, { method: "POST", headers: json, body: "{}" });
+      expect(noAuth.status).toBe(401);
+      expect(await noAuth.json()).toMatchObject({ success: false, code: "UNAUTHORIZED" });
+      const token = /BACKEND_AUTH_TOKEN=(\S+)/.exec(readFileSync(join(data, "secrets.env"), "utf8"))?.[1];
+      const authed = { ...json, authorization: `Bearer ${token}` };
+      const invalid = await fetch(register, { method: "POST", headers: authed, body: JSON.stringify({ workerId: "w-1", endpoint: "http://localhost:8001", maxSessions: 0 }) });
+      expect(invalid.status).toBe(400);
+      const invalidBody = (await invalid.json()) as { success: boolean; code: string; error: string };
+      expect(invalidBody).toMatchObject({ success: false, code: "VALIDATION_ERROR" });
+      expect(invalidBody.error).toContain("maxSessions");
+      const malformed = await fetch(register, { method: "POST", headers: authed, body: '{"workerId": ' });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ success: false, code: "INVALID_JSON" });
       expect(await gw.stop()).toBe(0);
     });
   });
