@@ -1,5 +1,6 @@
 import { expect } from "bun:test";
 import type { AnyElysia } from "elysia";
+import { rmSync } from "node:fs";
 import { buildApp } from "../../src/http/server.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
 import { createLogger, type Logger } from "../../src/platform/logger.ts";
@@ -35,7 +36,8 @@ export interface TestRegistry {
 
 /** The registry over a real SQLite file in a temp dir, with its routes in an app built like the gateway's. */
 export function startTestRegistry(opts: { settings?: Partial<RegistrySettings>; now?: () => number; dataDir?: string; log?: Logger; start?: boolean } = {}): TestRegistry {
-  const dir = opts.dataDir ? { path: opts.dataDir, remove() {} } : makeTempDir("wag-reg-");
+  const given = opts.dataDir;
+  const dir = given ? { path: given, remove: () => rmSync(given, { recursive: true, force: true }) } : makeTempDir("wag-reg-");
   const log = opts.log ?? createLogger("silent");
   const db = openDatabase(dir.path, log);
   const registry = createRegistry({ db, log, settings: { ...DEFAULT_SETTINGS, ...opts.settings }, workerToken: WORKER_TOKEN, apiKey: API_KEY, now: opts.now });
@@ -63,7 +65,7 @@ export function startTestRegistry(opts: { settings?: Partial<RegistrySettings>; 
 
 /** A register body for worker `id`, at an endpoint derived from it unless given. */
 export function registration(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { workerId: id, endpoint: `http://localhost:9${id.replace(/\D/g, "").padStart(3, "0").slice(-3)}`, maxSessions: 10, status: "ONLINE", environment: "TESTING", ...extra };
+  return { workerId: id, endpoint: `http://localhost:8001/${id}`, maxSessions: 10, status: "ONLINE", environment: "TESTING", ...extra };
 }
 
 /** Asserts contract A's error shape: exactly {success:false, error, code}. */
