@@ -40,6 +40,8 @@ function describeValidation(error: Readonly<ValidationError>): string {
   if (!first || !("path" in first)) return `Invalid ${where}`;
   const field = first.path.split("/").filter(Boolean).join(".");
   const name = field ? `${where}.${field}` : where;
-  const message = "message" in first && typeof first.message === "string" ? first.message : "is invalid";
+  // A schema may say what it accepts in words (`error`), clearer than "Expected string to match <regex>".
+  const custom = "schema" in first && typeof first.schema.error === "string" ? first.schema.error : undefined;
+  const message = custom ?? ("message" in first && typeof first.message === "string" ? first.message : "is invalid");
   return `Invalid ${name}: ${message}`;
 }

@@ -47,7 +47,7 @@ function checkBase64(encoded: string, maxBytes: number): MediaProblem | undefine
   if (bytes > maxBytes) return { code: "MEDIA_TOO_LARGE", message: `decodes to ${bytes} bytes; the limit is ${maxBytes} bytes (MAX_MEDIA_SIZE)` };
   const validLength = compact.length % 4 === 0 || (padding === 0 && compact.length % 4 !== 1);
   if (compact.length === 0 || !validLength || !BASE64.test(compact)) {
-    return { code: "MEDIA_INVALID", message: "is neither an http(s) URL nor valid base64" };
+    return { code: "MEDIA_INVALID", message: "must be an http(s) URL or valid base64 (plain or a data: URL)" };
   }
   return undefined;
 }
@@ -70,14 +70,11 @@ async function checkUrl(raw: string, policy: MediaPolicy): Promise<MediaProblem 
       return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
     }
   }
+  if (addresses.length === 0) return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
   const blocked = addresses.find((a) => !isPublicAddress(a));
-  if (blocked !== undefined || addresses.length === 0) {
-    return {
-      code: "MEDIA_URL_FORBIDDEN",
-      message: `host "${host}" is a private, loopback or link-local address${blocked && blocked !== host ? ` (${blocked})` : ""}; media URLs must be public unless ALLOW_PRIVATE_MEDIA_URLS is set`,
-    };
-  }
-  return undefined;
+  if (blocked === undefined) return undefined;
+  const what = blocked === host ? `host "${host}" is` : `host "${host}" resolves to ${blocked},`;
+  return { code: "MEDIA_URL_FORBIDDEN", message: `${what} a private, loopback or link-local address; media URLs must be public unless ALLOW_PRIVATE_MEDIA_URLS is set` };
 }
 
 async function resolveAll(hostname: string): Promise<string[]> {

@@ -53,10 +53,11 @@ function ruleViolation(job: ContractJob): PayloadIssue | undefined {
   return undefined;
 }
 
-/** Phone numbers become user JIDs wherever a payload addresses people. */
+/** Phone numbers become user JIDs wherever a payload addresses people; a pairing number loses its "+". */
 function normalise(data: unknown): unknown {
   const d = data as Record<string, unknown>;
   if (typeof d.to === "string") d.to = normaliseJid(d.to);
+  if (typeof d.phoneNumber === "string") d.phoneNumber = d.phoneNumber.replace(/^\+/, "");
   for (const list of ["mentions", "participants"] as const) {
     const v = d[list];
     if (Array.isArray(v)) d[list] = v.map((j) => normaliseJid(String(j)));

@@ -44,8 +44,13 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; media?: Par
     api,
     call(method, path, body, headers = {}) {
       const h: Record<string, string> = { authorization: `Bearer ${API_KEY}`, ...headers };
-      if (body !== undefined) h["content-type"] = "application/json";
-      return app.handle(new Request(`http://localhost${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }));
+      const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      if (text !== undefined) {
+        h["content-type"] = "application/json";
+        // As an HTTP client would send it; the body limit reads it.
+        h["content-length"] = String(Buffer.byteLength(text));
+      }
+      return app.handle(new Request(`http://localhost${path}`, { method, headers: h, body: text }));
     },
     addSession(row) {
       const now = Date.now();
