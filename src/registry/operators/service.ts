@@ -18,6 +18,8 @@ export class WorkerReads {
     private readonly commands: CommandQueue,
     private readonly orm: BunSQLiteDatabase,
     private readonly now: () => number,
+    /** Commits buffered heartbeats, so a metrics read sees every acknowledged one. */
+    private readonly flushHeartbeats: () => void,
   ) {}
 
   list(): Static<typeof WorkerView>[] {
@@ -50,6 +52,7 @@ export class WorkerReads {
   /** Oldest first, paged by an opaque cursor (the last row's time and id), so rows added meanwhile are neither skipped nor repeated. */
   metrics(workerId: string, q: Static<typeof MetricsQuery>): { rows: Static<typeof MetricsView>[]; nextCursor: string | null; limit: number } {
     this.known(workerId);
+    this.flushHeartbeats();
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     const m = workerMetrics;
     const where: (SQL | undefined)[] = [eq(m.workerId, workerId)];

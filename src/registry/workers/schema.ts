@@ -41,7 +41,7 @@ export type WorkerRow = typeof workers.$inferSelect;
 
 /**
  * One heartbeat, every field of its body (contract A's optional
- * `worker_metrics`). `timestamp` is when the coordinator received it, so rows
+ * `worker_metrics`). `id` is a UUIDv7 made from `timestamp`. `timestamp` is when the coordinator received it, so rows
  * order by one clock; `reported_at` is the worker's own `timestamp`. Rows older
  * than the raw retention are averaged into one row per worker and bucket
  * (`bucket_ms` set), whose `samples` says how many heartbeats it stands for.
@@ -71,8 +71,9 @@ export const workerMetrics = sqliteTable(
     samples: integer("samples").notNull().default(1),
   },
   (t) => [
-    index("worker_metrics_worker_time_idx").on(t.workerId, t.timestamp, t.id),
-    index("worker_metrics_time_idx").on(t.timestamp),
+    // The only secondary index: a heartbeat touches one leaf per worker, and a short key keeps that cheap.
+    // Time ranges across workers (retention) use the primary key: ids are UUIDv7, which sort by time.
+    index("worker_metrics_worker_ts_idx").on(t.workerId, t.timestamp),
     check("worker_metrics_status_check", sql`${t.status} IN ('ONLINE', 'OFFLINE', 'MAINTENANCE')`),
   ],
 );

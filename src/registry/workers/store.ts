@@ -1,4 +1,4 @@
-import type { Database } from "bun:sqlite";
+import type { Database, Statement } from "bun:sqlite";
 import { desc, eq, getTableColumns, sql, type Placeholder } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -12,12 +12,14 @@ function placeholders(table: SQLiteTable): Record<string, Placeholder> {
 /**
  * The workers and worker_metrics tables. The registry keeps every worker in
  * memory (one coordinator owns the data dir) and writes whole rows through
- * here, so the table always holds what memory holds. The statements are
- * prepared once: heartbeats write through them thousands of times a second.
+ * here, so the table always holds what memory holds.
  */
 export class WorkerStore {
   private readonly upsertWorker;
-  private readonly insertMetrics;
+  // Heartbeats run these thousands of times a second: plain bun:sqlite statements, without drizzle's per-call mapping.
+  private readonly insertMetrics: Statement;
+  private readonly metricsKeys: (keyof WorkerMetricsRow)[];
+  private readonly updateHeartbeat: Statement;
 
   constructor(
     readonly sqlite: Database,
@@ -27,7 +29,12 @@ export class WorkerStore {
     const updatable = Object.entries(getTableColumns(workers)).filter(([k]) => k !== "id" && k !== "createdAt");
     const set = Object.fromEntries(updatable.map(([k, column]) => [k, sql.raw(`excluded."${column.name}"`)]));
     this.upsertWorker = orm.insert(workers).values(placeholders(workers) as never).onConflictDoUpdate({ target: workers.id, set }).prepare();
-    this.insertMetrics = orm.insert(workerMetrics).values(placeholders(workerMetrics) as never).prepare();
+    const metricsColumns = Object.entries(getTableColumns(workerMetrics));
+    this.metricsKeys = metricsColumns.map(([k]) => k as keyof WorkerMetricsRow);
+    this.insertMetrics = sqlite.prepare(
+      `INSERT INTO worker_metrics (${metricsColumns.map(([, c]) => `"${c.name}"`).join(", ")}) VALUES (${metricsColumns.map(() => "?").join(", ")})`,
+    );
+    this.updateHeartbeat = sqlite.prepare("UPDATE workers SET status = ?, current_sessions = ?, last_heartbeat = ?, updated_at = ?, offline_reason = ? WHERE id = ?");
   }
 
   saveWorker(row: WorkerRow): void {
@@ -35,7 +42,12 @@ export class WorkerStore {
   }
 
   addMetrics(row: WorkerMetricsRow): void {
-    this.insertMetrics.run(row);
+    this.insertMetrics.run(...this.metricsKeys.map((k) => row[k]));
+  }
+
+  /** Writes the columns a heartbeat changes; the rest only change through `saveWorker`. */
+  saveHeartbeat(w: WorkerRow): void {
+    this.updateHeartbeat.run(w.status, w.currentSessions, w.lastHeartbeat, w.updatedAt, w.offlineReason, w.id);
   }
 
   loadWorkers(): WorkerRow[] {
