@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
-import { DOWNSAMPLE_BUCKET_MS, uuidV7Floor } from "../../src/registry/metrics/retention.ts";
+import { DOWNSAMPLE_BUCKET_MS } from "../../src/registry/metrics/retention.ts";
+import { uuidV7Floor } from "../../src/registry/metrics/time-ids.ts";
 import { API_KEY, registration, startTestRegistry, type TestRegistry } from "./support.ts";
 
 let r: TestRegistry | undefined;
@@ -52,14 +53,17 @@ test("metrics retention keeps recent rows raw, averages older ones per 5-minute 
 });
 
 test("operators see averaged rows for what they are", async () => {
-  r = startTestRegistry({ settings: { metricsRawRetentionMs: HOUR, metricsRetentionMs: 24 * HOUR } });
-  await r!.call("POST", "/api/v1/workers/register", { body: registration("w1") });
-  const old = NOW - 3 * HOUR;
-  insert(old, { cpu: 10, uptime: 100, messages: 5, total: 1 });
-  insert(old + 10_000, { cpu: 30, uptime: 110, messages: 6, total: 1 });
-  r!.registry.retention.run(NOW);
-  const page = await r!.call("GET", `/api/v1/workers/w1/metrics?until=${new Date(NOW).toISOString()}`, { token: API_KEY });
-  expect(page.body.data).toEqual([expect.objectContaining({ timestamp: new Date(old).toISOString(), cpuUsage: 20, samples: 2, bucketSeconds: 300 })]);
+  let now = NOW - 3 * HOUR;
+  r = startTestRegistry({ settings: { metricsRawRetentionMs: HOUR, metricsRetentionMs: 24 * HOUR }, now: () => now });
+  await r.call("POST", "/api/v1/workers/register", { body: registration("w1") });
+  for (const cpuUsage of [10, 30]) {
+    await r.call("PUT", "/api/v1/workers/w1/heartbeat", { body: { status: "ONLINE", cpuUsage } });
+    now += 10_000;
+  }
+  now = NOW;
+  r.registry.retention.run(now);
+  const page = await r.call("GET", "/api/v1/workers/w1/metrics", { token: API_KEY });
+  expect(page.body.data).toEqual([expect.objectContaining({ timestamp: new Date(NOW - 3 * HOUR).toISOString(), cpuUsage: 20, samples: 2, bucketSeconds: 300 })]);
 });
 
 test("a UUIDv7 floor sorts before every id of its millisecond and after every earlier one", () => {

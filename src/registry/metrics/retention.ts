@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { WorkerMetricsRow } from "../workers/schema.ts";
 import type { WorkerStore } from "../workers/store.ts";
+import { uuidV7Floor } from "./time-ids.ts";
 
 /** Older heartbeats are averaged into one row per worker per bucket: 288 rows a day instead of 8,640 at 10 s. */
 export const DOWNSAMPLE_BUCKET_MS = 5 * 60_000;
@@ -10,16 +11,6 @@ export interface RetentionPolicy {
   rawMs: number;
   /** Rows older than this are deleted. */
   keepMs: number;
-}
-
-/**
- * The smallest UUIDv7 of a millisecond. Metrics ids are UUIDv7 made from the
- * row's timestamp, so `id < uuidV7Floor(t)` selects the rows older than t
- * through the primary key, with no time index for every heartbeat to update.
- */
-export function uuidV7Floor(ms: number): string {
-  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8)}-0000-0000-000000000000`;
 }
 
 type Bucket = Omit<WorkerMetricsRow, "id" | "status" | "bucketMs"> & { lastStatus: WorkerMetricsRow["status"] };

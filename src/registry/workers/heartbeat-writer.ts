@@ -11,9 +11,9 @@ const RETRY_MS = 1000;
 /**
  * Buffers heartbeat writes and commits them in one transaction every few
  * milliseconds: a commit per heartbeat would cap the coordinator far below
- * what a thousand workers need (see bench:heartbeat). Each worker's row is
- * written once per commit, as it stands in memory then, so a later change
- * made elsewhere (unregister, liveness) is never overwritten by an older copy.
+ * what a thousand workers need (see bench:heartbeat). A worker's row is
+ * written as it stands in memory at commit time, so a later change made
+ * elsewhere (unregister, liveness) is never overwritten by an older copy.
  *
  * A graceful stop flushes, so nothing acknowledged is lost; a crash can lose
  * the last few milliseconds of metrics. If a commit fails, heartbeats are
@@ -28,7 +28,7 @@ export class HeartbeatWriter {
   private readonly commit;
 
   constructor(
-    store: WorkerStore,
+    private readonly store: WorkerStore,
     private readonly log: Logger,
   ) {
     this.commit = store.sqlite.transaction((workers: WorkerRow[], metrics: WorkerMetricsRow[]) => {
@@ -46,15 +46,20 @@ export class HeartbeatWriter {
     this.workers.set(worker.id, worker);
     this.metrics.push(metrics);
     if (this.metrics.length >= MAX_BUFFERED) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    else this.timer ??= setTimeout(() => this.commitBuffered(false), FLUSH_INTERVAL_MS);
   }
 
-  /** Commits what is buffered now: on its timer, on stop, and before reads that must see every heartbeat. */
+  /** Commits everything buffered now, worker rows exactly: on stop, and before reads that must see every heartbeat. */
   flush(): void {
+    this.commitBuffered(true);
+  }
+
+  /** `exact` also writes the worker rows that are only slightly behind (see WorkerStore.heartbeatRowStale). */
+  private commitBuffered(exact: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.metrics.length === 0) return;
-    const workers = [...this.workers.values()];
+    const workers = [...this.workers.values()].filter((w) => exact || this.store.heartbeatRowStale(w));
     const metrics = this.metrics;
     try {
       this.commit(workers, metrics);
@@ -65,7 +70,7 @@ export class HeartbeatWriter {
     } catch (err) {
       if (!this.failure) this.log.error({ err, rows: metrics.length }, "heartbeat writes failed; refusing heartbeats until a retry succeeds");
       this.failure = err;
-      this.timer = setTimeout(() => this.flush(), RETRY_MS);
+      this.timer = setTimeout(() => this.commitBuffered(exact), RETRY_MS);
     }
   }
 

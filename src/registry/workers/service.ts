@@ -45,7 +45,7 @@ export class WorkerRegistry {
     for (const w of deps.store.loadWorkers()) {
       this.byId.set(w.id, w);
       this.byEndpoint.set(w.endpoint, w);
-      const m = deps.store.latestMetrics(w.id);
+      const m = deps.store.latestMetrics(w);
       if (m) this.lastMetrics.set(w.id, m);
     }
   }
