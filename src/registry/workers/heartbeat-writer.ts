@@ -3,7 +3,7 @@ import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
 import type { WorkerStore } from "./store.ts";
 
 /** Heartbeats wait at most this long in memory before they are committed together. */
-export const FLUSH_INTERVAL_MS = 20;
+export const FLUSH_INTERVAL_MS = 5;
 /** A full buffer is committed at once, whatever the time. */
 const MAX_BUFFERED = 5000;
 const RETRY_MS = 1000;
