@@ -19,9 +19,16 @@ export const SessionId = t.String({
   examples: ["user123-session1"],
 });
 
-export const WorkerStatus = t.UnionEnum(WORKER_STATUSES, { description: "ONLINE: accepting sessions; OFFLINE: not available; MAINTENANCE: in maintenance mode" });
-export const Environment = t.UnionEnum(ENVIRONMENTS);
-export const SessionStatus = t.UnionEnum(SESSION_STATUSES);
+/**
+ * One of `values`. Elysia's UnionEnum defaults to its first value, and Elysia
+ * fills defaults into bodies: an optional `data.status` left out would become
+ * "connected". So no default.
+ */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, opts: { description?: string } = {}) => t.UnionEnum(values, { default: undefined, ...opts });
+
+export const WorkerStatus = oneOf(WORKER_STATUSES, { description: "ONLINE: accepting sessions; OFFLINE: not available; MAINTENANCE: in maintenance mode" });
+export const Environment = oneOf(ENVIRONMENTS);
+export const SessionStatus = oneOf(SESSION_STATUSES);
 
 /** An ISO-8601 date-time, e.g. "2024-01-15T10:30:00.000Z". */
 export const Timestamp = t.String({ format: "date-time", examples: ["2024-01-15T10:30:00.000Z"] });

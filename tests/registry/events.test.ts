@@ -57,6 +57,17 @@ describe("session events", () => {
     for (const e of events) expect(e.received_at as number).toBeGreaterThanOrEqual(e.occurred_at as number);
   });
 
+  test("the session-status webhook changes the status only when the event or data says one", async () => {
+    await setup();
+    const webhook = (event: string, data: Record<string, unknown>) =>
+      r.call("POST", "/api/v1/webhooks/session-status", { body: { event, sessionId: "s1", workerId: "w1", data } });
+    expect((await webhook("session_created", {})).status).toBe(200);
+    expect((await webhook("qr_ready", { qrString: "2@abc" })).status).toBe(200);
+    expect(session("s1")).toMatchObject({ status: "qr_required", qr_code: "2@abc" });
+    expect((await webhook("qr_refreshed", { qrString: "2@def" })).status).toBe(200);
+    expect(session("s1")).toMatchObject({ status: "qr_required", qr_code: "2@def" });
+  });
+
   test("sequences count per session and per worker, independently", async () => {
     await setup();
     await send("w1", "session_created", { sessionId: "a" });

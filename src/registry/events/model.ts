@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { MESSAGE_STATUSES } from "./schema.ts";
-import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId } from "../model.ts";
+import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId, oneOf } from "../model.ts";
 
 export const EventName = t.String({
   pattern: "^[A-Za-z][A-Za-z0-9_.:-]{0,63}$",
@@ -11,7 +11,7 @@ export const EventName = t.String({
   examples: ["session_status_changed"],
 });
 
-export const MessageStatus = t.UnionEnum(MESSAGE_STATUSES);
+export const MessageStatus = oneOf(MESSAGE_STATUSES);
 
 /** What a session event's `data` may say; every field optional, more fields allowed. */
 export const SessionData = t.Object({
