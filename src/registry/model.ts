@@ -20,9 +20,10 @@ export const SessionId = t.String({
 });
 
 /**
- * One of `values`. Elysia's UnionEnum defaults to its first value, and Elysia
- * fills defaults into bodies: an optional `data.status` left out would become
- * "connected". So no default.
+ * One of `values`, with no default. Elysia's UnionEnum defaults to its first
+ * value, which the docs would then show, and Elysia fills top-level defaults
+ * into bodies: a status left out must stay left out (a session's status would
+ * otherwise read "connected").
  */
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, opts: { description?: string } = {}) => t.UnionEnum(values, { default: undefined, ...opts });
 
