@@ -43,8 +43,7 @@ export class WorkerRegistry {
   constructor(private readonly deps: WorkerRegistryDeps) {
     this.startedAt = deps.now();
     for (const w of deps.store.loadWorkers()) {
-      this.byId.set(w.id, w);
-      this.byEndpoint.set(w.endpoint, w);
+      this.track(w);
       const m = deps.store.latestMetrics(w);
       if (m) this.lastMetrics.set(w.id, m);
     }
@@ -91,16 +90,11 @@ export class WorkerRegistry {
       this.deps.store.saveWorker(row);
       this.deps.commands.redeliver(row.id);
     })();
-    // Memory changes only once the transaction has committed. One object per
-    // worker is kept, because a heartbeat batch waiting to commit holds it.
-    for (const [target, next] of [[displaced, released], [existing, row]] as const) {
-      if (target && this.byEndpoint.get(target.endpoint) === target) this.byEndpoint.delete(target.endpoint);
-      if (target && next) Object.assign(target, next);
-    }
-    const current = existing ?? row;
-    this.byId.set(current.id, current);
-    this.byEndpoint.set(current.endpoint, current);
-    if (displaced) this.byEndpoint.set(displaced.endpoint, displaced);
+    // Memory changes once the transaction has committed, and in place: a
+    // heartbeat batch waiting to commit holds these very objects.
+    if (displaced && released) this.replace(displaced, released);
+    if (existing) this.replace(existing, row);
+    else this.track(row);
     if (displaced) this.deps.log.warn({ workerId: row.id, endpoint: row.endpoint, previous: displaced.id }, "worker took over the endpoint of an offline worker");
     this.deps.log.info({ workerId: row.id, endpoint: row.endpoint, restart: existing !== undefined }, "worker registered");
     return { assignedSessions: this.assignedSessions(row.id) };
@@ -161,7 +155,7 @@ export class WorkerRegistry {
     return this.lastMetrics.get(workerId);
   }
 
-  assignedSessions(workerId: string): string[] {
+  private assignedSessions(workerId: string): string[] {
     return this.deps.orm
       .select({ id: sessions.id })
       .from(sessions)
@@ -169,6 +163,17 @@ export class WorkerRegistry {
       .orderBy(sessions.id)
       .all()
       .map((s) => s.id);
+  }
+
+  private track(w: WorkerRow): void {
+    this.byId.set(w.id, w);
+    this.byEndpoint.set(w.endpoint, w);
+  }
+
+  private replace(w: WorkerRow, next: WorkerRow): void {
+    if (this.byEndpoint.get(w.endpoint) === w) this.byEndpoint.delete(w.endpoint);
+    Object.assign(w, next);
+    this.byEndpoint.set(w.endpoint, w);
   }
 
   private registered(workerId: string): WorkerRow {
