@@ -1,4 +1,5 @@
 import { expect, test } from 'bun:test';
+import { X509Certificate } from 'node:crypto';
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { createSimulator } from '../../src/simulator/create-simulator.ts';
@@ -10,7 +11,7 @@ test('the same seed gives the same root key, numbers, LIDs and ids; another seed
       const a = sim.control.createAccount({ name: 'A' });
       const b = sim.control.createAccount({ name: 'B' });
       const sent = await sim.control.sendText(a.phone, b.phone, 'x');
-      return { root: sim.rootPublicKey.toString('hex'), accounts: [a.phone, a.lid, b.phone, b.lid], id: sent.id, media: sim.mediaCertificatePem?.length };
+      return { root: sim.rootPublicKey.toString('hex'), accounts: [a.phone, a.lid, b.phone, b.lid], id: sent.id, mediaKey: new X509Certificate(sim.mediaCertificatePem ?? '').publicKey.export({ format: 'jwk' }).x };
     } finally {
       await sim.stop();
     }

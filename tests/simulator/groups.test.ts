@@ -82,3 +82,14 @@ test('participants: promote by the client, remove and add by a simulated admin, 
   const atDave = await sim.control.waitForInbox(dave.phone, (e) => e.id === sent?.key.id);
   expect(textOf(atDave.message)).toBe('welcome dave');
 });
+
+test('a subject change by the client reaches the other members', async () => {
+  const updated = nextEvent(alice.sock, 'groups.update', (u) => u.some((g) => g.subject === 'Renamed'));
+  const dave = sim.control.groups().find((g) => g.jid === groupJid)?.members.find((m) => m.role === null);
+  expect(dave).toBeDefined();
+  const carolAsAdmin = sim.control.updateGroupParticipants(carolPhone, groupJid, 'promote', [alice.account.phone]);
+  expect(carolAsAdmin[0]?.error).toBe('403');
+  await alice.sock.groupUpdateSubject(groupJid, 'Renamed');
+  expect((await updated)[0]?.id).toBe(groupJid);
+  expect(sim.control.groups().find((g) => g.jid === groupJid)?.subject).toBe('Renamed');
+});

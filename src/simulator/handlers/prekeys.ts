@@ -9,7 +9,7 @@ import type { LinkedDevice } from '../world/account.ts';
 const readId = (parent: BinaryNode | undefined): number => bytesOf(parent, 'id')?.readUIntBE(0, 3) ?? -1;
 
 /** Stores the prekeys a linked device uploads, after checking its signed prekey strictly. */
-const upload = (conn: Connection, device: LinkedDevice, iq: BinaryNode): BinaryNode => {
+const upload = (device: LinkedDevice, iq: BinaryNode): BinaryNode => {
   const skey = getBinaryNodeChild(iq, 'skey');
   const signedPublic = bytesOf(skey, 'value');
   const signature = bytesOf(skey, 'signature');
@@ -93,6 +93,6 @@ export const handleEncryptIq = async (ctx: SimContext, conn: Connection, iq: Bin
     device.signedPreKey = { id: readId(skey), public: value, signature };
     return conn.sendNode(iqResult(iq));
   }
-  if (iq.attrs.type === 'set') return conn.sendNode(upload(conn, device, iq));
+  if (iq.attrs.type === 'set') return conn.sendNode(upload(device, iq));
   conn.sendNode(iqError(iq, 400, 'bad-request'));
 };

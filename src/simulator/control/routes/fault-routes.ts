@@ -1,0 +1,28 @@
+import { Elysia, t } from 'elysia';
+import type { SimControl } from '../control-service.ts';
+import * as S from '../control-schemas.ts';
+
+const tags = ['simulator: faults'];
+
+/** Faults for tests: dropped sockets, unlinked devices, restricted accounts, a restart. */
+export const faultRoutes = (control: SimControl, restart: () => Promise<void>) =>
+  new Elysia()
+    .post('/faults/drop', ({ body }) => ({ dropped: control.dropConnection(body.phone, body.deviceId) }), {
+      body: S.DeviceFaultBody,
+      response: { 200: t.Object({ dropped: t.Number() }), 404: S.ErrorBody },
+      detail: { tags, summary: "Drop a number's connections without a stream error" },
+    })
+    .post('/faults/logout', ({ body }) => (control.logoutDevice(body.phone, body.deviceId), { loggedOut: true }), {
+      body: S.LogoutBody,
+      response: { 200: t.Object({ loggedOut: t.Boolean() }), 404: S.ErrorBody },
+      detail: { tags, summary: 'Unlink a device: the client sees loggedOut (401)' },
+    })
+    .post('/faults/restrict', ({ body }) => control.setRestricted(body.phone, body.restricted), {
+      body: S.RestrictBody,
+      response: { 200: S.AccountBody, 404: S.ErrorBody },
+      detail: { tags, summary: 'Refuse sends from this account with error 463' },
+    })
+    .post('/faults/restart', async () => (await restart(), { restarted: true }), {
+      response: t.Object({ restarted: t.Boolean() }),
+      detail: { tags, summary: 'Drop every client and listen again, keeping all state' },
+    });
