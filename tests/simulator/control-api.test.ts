@@ -96,3 +96,7 @@ test('groups, media and participant changes driven over HTTP reach a linked clie
   expect(Buffer.from(got?.fileSha256 ?? []).toString('hex')).toBe(new Bun.CryptoHasher('sha256').update('not really a jpeg').digest('hex'));
   endClient(linked);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -95,3 +95,7 @@ test('messages sent while a device is offline arrive when it logs in again', asy
   expect(got.messages.find((m) => m.key.id === queued.id)?.message?.conversation).toBe('while you were away');
   endClient(again);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -93,3 +93,7 @@ test('a subject change by the client reaches the other members', async () => {
   expect((await updated)[0]?.id).toBe(groupJid);
   expect(sim.control.groups().find((g) => g.jid === groupJid)?.subject).toBe('Renamed');
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -80,3 +80,7 @@ test('every media type both ways over the HTTPS media host, with WhatsApp media 
     expect(!!got?.ptt).toBe(kind === 'ptt');
   }
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -68,3 +68,7 @@ test('two Baileys clients message each other through the simulator, with receipt
   expect((await back).messages[0]?.key.remoteJid).toBe(bob.account.jid);
   endClient(bob.sock);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

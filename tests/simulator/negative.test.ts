@@ -65,3 +65,7 @@ test('an unknown device, or a known one with another noise key, is refused at lo
   expect(await waitForClose(startClient(sim, impostor))).toBe(DisconnectReason.loggedOut);
   expect(sim.control.getAccount(erin.phone).devices[0]?.online).toBe(false);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -59,3 +59,7 @@ test('a wrong pairing code does not link anything', async () => {
   expect(sim.control.getAccount(gina.phone).devices).toHaveLength(0);
   endClient(sock);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

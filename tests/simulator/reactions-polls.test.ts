@@ -51,3 +51,7 @@ test('a poll the client creates gets a vote that decrypts with decryptPollVote',
   });
   expect(decrypted.selectedOptions.map((o) => Buffer.from(o).toString('hex'))).toEqual([createHash('sha256').update('sushi').digest('hex')]);
 });
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
+});

@@ -168,6 +168,11 @@ export class SimControl {
     return { ...this.ctx.receipts };
   }
 
+  /** Failures inside the simulator's handlers, newest last: empty in a healthy run. */
+  errors(): string[] {
+    return [...this.ctx.errors];
+  }
+
   /** Fault: drop the number's sockets (or one device's) without a stream error. */
   dropConnection(phone: string, deviceId?: number): number {
     return dropConnections(this.ctx, this.account(phone), deviceId);

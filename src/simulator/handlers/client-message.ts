@@ -82,7 +82,8 @@ export const handleClientMessage = async (ctx: SimContext, conn: Connection, sta
     const encNode = getBinaryNodeChild(toNode, 'enc');
     const enc = encOf(toNode);
     if (!target || !encNode || !enc) continue;
-    if (target.device === 0) await deliverToPhone(ctx, account, device, stanza, target.account, enc);
-    else relayToDevice(ctx, account, device, stanza, target.account, target.device, encNode);
+    if (target.device !== 0) relayToDevice(ctx, account, device, stanza, target.account, target.device, encNode);
+    // One phone failing to decrypt must not keep the message from the other recipients.
+    else await deliverToPhone(ctx, account, device, stanza, target.account, enc).catch((error: unknown) => ctx.reportError(`decrypt at ${target.account.phone}`, error));
   }
 };

@@ -44,7 +44,9 @@ export const handleGroupMessage = async (ctx: SimContext, conn: Connection, stan
     if (target && enc) pairwiseFor.set(`${target.account.phone}:${target.device}`, enc);
   }
   for (const { account: member } of group.members.values()) {
-    await deliverToPhone(ctx, group, sender, device, stanza, member, pairwiseFor.get(`${member.phone}:0`), skmsg.content);
+    await deliverToPhone(ctx, group, sender, device, stanza, member, pairwiseFor.get(`${member.phone}:0`), skmsg.content).catch((error: unknown) =>
+      ctx.reportError(`group decrypt at ${member.phone}`, error),
+    );
     for (const target of member.devices.values()) {
       if (member === sender && target.id === device.id) continue;
       const pairwise = pairwiseFor.get(`${member.phone}:${target.id}`);

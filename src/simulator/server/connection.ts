@@ -46,7 +46,10 @@ export class Connection {
     return !this.closed;
   }
 
-  /** Frames are processed strictly one after another, as the client sent them. */
+  /**
+   * Frames are processed strictly one after another, as the client sent them. A frame that fails to
+   * decrypt or decode is a protocol violation and ends the connection.
+   */
   receive(data: Uint8Array): void {
     for (const frame of this.reader.push(data)) {
       this.queue = this.queue.then(() => this.handleFrame(frame)).catch(() => this.close());

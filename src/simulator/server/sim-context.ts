@@ -35,6 +35,8 @@ export class SimContext {
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   media?: MediaHost;
   private readonly sent = new Map<string, SentRecord>();
+  /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
+  readonly errors: string[] = [];
   private readonly offline = new Map<string, BinaryNode[]>();
 
   constructor(
@@ -97,10 +99,19 @@ export class SimContext {
     return this.sent.get(id);
   }
 
+  /**
+   * Records a failure inside a handler. One bad stanza must not take the client's socket down (a real
+   * server would answer it with an error), but a test should be able to see that it happened.
+   */
+  reportError(where: string, error: unknown): void {
+    this.errors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    if (this.errors.length > 100) this.errors.shift();
+  }
+
   later(delayMs: number, task: () => void | Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void Promise.resolve().then(task).catch(() => undefined);
+      void Promise.resolve().then(task).catch((error: unknown) => this.reportError('timer', error));
     }, delayMs);
     this.timers.add(timer);
   }

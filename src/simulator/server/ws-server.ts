@@ -1,4 +1,5 @@
 import type { Server, ServerWebSocket } from 'bun';
+import type { BinaryNode, proto } from '../../whatsapp/protocol.ts';
 import { keyPairFromSecret } from '../crypto/curve.ts';
 import { Connection } from './connection.ts';
 import { routeNode } from './router.ts';
@@ -18,11 +19,17 @@ export interface WsServerOptions {
 }
 
 const hooks = (ctx: SimContext) => ({
-  async onAuthenticated(conn: Connection, payload: import('../../whatsapp/protocol.ts').proto.ClientPayload) {
+  async onAuthenticated(conn: Connection, payload: proto.ClientPayload) {
     if (payload.devicePairingData) handleRegistration(ctx, conn, payload.devicePairingData);
     else handleLogin(ctx, conn, payload);
   },
-  onNode: (conn: Connection, node: import('../../whatsapp/protocol.ts').BinaryNode) => routeNode(ctx, conn, node),
+  async onNode(conn: Connection, node: BinaryNode) {
+    try {
+      await routeNode(ctx, conn, node);
+    } catch (error) {
+      ctx.reportError(`<${node.tag}${node.attrs.xmlns ? ` xmlns=${node.attrs.xmlns}` : ''}>`, error);
+    }
+  },
   onClosed(conn: Connection) {
     const pending = ctx.pendingPairings.findIndex((p) => p.conn === conn);
     if (pending >= 0) ctx.pendingPairings.splice(pending, 1);
