@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { DisconnectReason, proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
-import { connectOpen, endClient, nextEvent, startClient, waitForClose, waitForStatus } from './support/baileys-client.ts';
+import { connectOpen, endClient, nextEvent, startClient, until, waitForClose, waitForStatus } from './support/baileys-client.ts';
 import { linkedClient } from './support/world-fixture.ts';
 
 let sim: Simulator;
@@ -94,6 +94,15 @@ test('messages sent while a device is offline arrive when it logs in again', asy
   const got = await nextEvent(again, 'messages.upsert', (u) => u.messages.some((m) => m.key.id === queued.id));
   expect(got.messages.find((m) => m.key.id === queued.id)?.message?.conversation).toBe('while you were away');
   endClient(again);
+});
+
+test('a client that logs itself out unlinks its device', async () => {
+  const alice = await linkedClient(sim, 'Alice8');
+  const closed = waitForClose(alice.sock);
+  await alice.sock.logout();
+  expect(await closed).toBe(DisconnectReason.loggedOut);
+  await until(() => sim.control.getAccount(alice.account.phone).devices.length === 0);
+  expect(await waitForClose(startClient(sim, alice.auth))).toBe(DisconnectReason.loggedOut);
 });
 
 test('the simulator recorded no handler errors', () => {
