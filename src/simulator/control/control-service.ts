@@ -35,6 +35,7 @@ export class SimControl {
   constructor(private readonly ctx: SimContext) {}
 
   createAccount(input: NewAccount = {}): AccountView {
+    this.ctx.changed();
     try {
       return accountView(this.ctx, this.ctx.world.createAccount(input));
     } catch (error) {
@@ -192,7 +193,9 @@ export class SimControl {
     return accountView(this.ctx, account);
   }
 
+  /** Every control action goes through here, so it is also where state is marked changed. */
   private account(phone: string): Account {
+    this.ctx.changed();
     const account = this.ctx.world.account(phone.replace(/\D/g, ''));
     if (!account) throw new ControlError(`no simulated account ${phone}`, 'NOT_FOUND');
     return account;

@@ -10,7 +10,7 @@ import {
   unpadRandomMax16,
 } from '../../whatsapp/protocol.ts';
 import { deriveSecret, keyPairFromSecret, sign, withKeyType } from '../crypto/curve.ts';
-import { createMemoryKeyStore } from './memory-key-store.ts';
+import { createMemoryKeyStore, type KeyStoreDump } from './memory-key-store.ts';
 import type { Inbox } from './inbox.ts';
 import { createInbox } from './inbox.ts';
 
@@ -24,6 +24,11 @@ export interface PreKeyBundle {
 
 const silent = pino({ level: 'silent' });
 
+export interface PhoneState {
+  readonly nextPreKeyId: number;
+  readonly keys: KeyStoreDump;
+}
+
 /**
  * The simulated primary phone (device 0) of an account: a real Signal endpoint with its own identity,
  * an unlimited supply of one-time prekeys, and an inbox of everything it decrypted.
@@ -34,10 +39,8 @@ export class SimPhone {
   /** Receipt types (delivered, read, ...) that recipients sent for messages this phone sent. */
   readonly receipts = new Map<string, Set<string>>();
   private readonly creds: AuthenticationCreds;
-  private readonly keys = addTransactionCapability(createMemoryKeyStore(), silent, {
-    maxCommitRetries: 1,
-    delayBetweenTriesMs: 0,
-  });
+  private readonly store = createMemoryKeyStore();
+  private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
   private nextPreKeyId = 1;
 
   constructor(
@@ -62,6 +65,16 @@ export class SimPhone {
 
   get identityPrivateKey(): Buffer {
     return Buffer.from(this.creds.signedIdentityKey.private);
+  }
+
+  /** The phone's Signal state (sessions, sender keys, prekeys), for the simulator's snapshot. */
+  exportState(): PhoneState {
+    return { nextPreKeyId: this.nextPreKeyId, keys: this.store.dump() };
+  }
+
+  importState(state: PhoneState): void {
+    this.nextPreKeyId = state.nextPreKeyId;
+    this.store.load(state.keys);
   }
 
   /** Hands out a fresh one-time prekey on every fetch, so peers never run a phone dry. */

@@ -35,6 +35,8 @@ export class SimContext {
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   media?: MediaHost;
   private readonly sent = new Map<string, SentRecord>();
+  /** Called whenever state may have changed (the state file saves soon after). */
+  changed: () => void = () => undefined;
   /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
   readonly errors: string[] = [];
   private readonly offline = new Map<string, BinaryNode[]>();

@@ -26,6 +26,7 @@ const hooks = (ctx: SimContext) => ({
   async onNode(conn: Connection, node: BinaryNode) {
     try {
       await routeNode(ctx, conn, node);
+      ctx.changed();
     } catch (error) {
       ctx.reportError(`<${node.tag}${node.attrs.xmlns ? ` xmlns=${node.attrs.xmlns}` : ''}>`, error);
     }
