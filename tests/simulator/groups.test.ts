@@ -94,6 +94,15 @@ test('a subject change by the client reaches the other members', async () => {
   expect(sim.control.groups().find((g) => g.jid === groupJid)?.subject).toBe('Renamed');
 });
 
+test('listing the groups one is in, and leaving one', async () => {
+  const all = await alice.sock.groupFetchAllParticipating();
+  expect(all[groupJid]?.subject).toBe('Renamed');
+  expect(Object.keys(await bob.sock.groupFetchAllParticipating())).not.toContain(groupJid);
+  await alice.sock.groupLeave(groupJid);
+  expect(sim.control.groups().find((g) => g.jid === groupJid)?.members.map((m) => m.phone)).not.toContain(alice.account.phone);
+  await expect(alice.sock.groupMetadata(groupJid)).rejects.toThrow();
+});
+
 test('the simulator recorded no handler errors', () => {
   expect(sim.control.errors()).toEqual([]);
 });

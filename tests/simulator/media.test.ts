@@ -41,7 +41,7 @@ test('every media type both ways over the HTTPS media host, with WhatsApp media 
   const contact = sim.control.createAccount({ name: 'Media Contact' });
   const caFile = join(dir, 'media-ca.pem');
   await writeFile(caFile, sim.mediaCertificatePem ?? '');
-  child = Bun.spawn(['bun', join(import.meta.dir, 'support/media-client.ts')], {
+  child = Bun.spawn([process.execPath, join(import.meta.dir, 'support/media-client.ts')], {
     env: {
       ...process.env,
       NODE_EXTRA_CA_CERTS: caFile,

@@ -69,6 +69,12 @@ test('two Baileys clients message each other through the simulator, with receipt
   endClient(bob.sock);
 });
 
+test('onWhatsApp tells registered numbers from unknown ones', async () => {
+  const known = sim.control.createAccount({ name: 'Known' });
+  const results = await alice.sock.onWhatsApp(known.phone, '19990000000');
+  expect(results).toEqual([{ jid: known.jid, exists: true }]);
+});
+
 test('the simulator recorded no handler errors', () => {
   expect(sim.control.errors()).toEqual([]);
 });

@@ -30,6 +30,7 @@ export const controlApi = ({ control, restart, prefix = '/sim' }: ControlApiOpti
         const field = error.valueError?.path?.replace(/^\//, '') || 'body';
         return fail(400, `invalid ${field}: ${error.valueError?.message ?? 'bad value'}`, 'VALIDATION');
       }
+      if (code === 'PARSE') return fail(400, 'the body is not valid JSON', 'VALIDATION');
       if (code === 'NOT_FOUND') return fail(404, 'not found', 'NOT_FOUND');
       return fail(500, error instanceof Error ? error.message : 'internal error', 'INTERNAL');
     })

@@ -1,0 +1,20 @@
+import { expect, test } from 'bun:test';
+import { quietLibsignal } from '../../src/simulator/quiet-console.ts';
+
+// Its own file: no simulator may be running, or the filter is already installed around another console.
+test('libsignal session dumps are silenced while a simulator runs, other logs are not', () => {
+  const seen: unknown[][] = [];
+  const saved = console.info;
+  console.info = (...args: unknown[]) => void seen.push(args);
+  try {
+    const release = quietLibsignal();
+    console.info('Closing session:', { huge: 'record' });
+    console.info('Opening session:', { huge: 'record' });
+    console.info('a normal line');
+    release();
+    console.info('Closing session:', 'after release');
+  } finally {
+    console.info = saved;
+  }
+  expect(seen).toEqual([['a normal line'], ['Closing session:', 'after release']]);
+});
