@@ -1,7 +1,7 @@
 import type { proto } from '../../whatsapp/protocol.ts';
-import { createGroup, type ParticipantAction, updateParticipants } from '../handlers/group-actions.ts';
-import { enterCode } from '../handlers/link-code.ts';
-import { completePairing } from '../handlers/pair-device.ts';
+import { createGroup, type ParticipantAction, updateParticipants } from '../groups/group-actions.ts';
+import { enterCode } from '../pairing/link-code.ts';
+import { completePairing } from '../pairing/pair-device.ts';
 import { decryptMedia, type MediaKind } from '../media/media-crypto.ts';
 import { buildMediaMessage, mediaOf, type OutgoingMedia } from '../media/media-message.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';

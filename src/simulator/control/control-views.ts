@@ -1,4 +1,4 @@
-import type { PendingPairing } from '../handlers/pending-pairing.ts';
+import type { PendingPairing } from '../pairing/pending-pairing.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
 import type { Group, GroupRole } from '../world/group.ts';

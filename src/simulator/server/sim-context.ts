@@ -4,7 +4,7 @@ import type { Account, LinkedDevice } from '../world/account.ts';
 import type { World } from '../world/world.ts';
 import type { Connection } from './connection.ts';
 import type { MediaHost } from '../media/media-host.ts';
-import type { PendingPairing } from '../handlers/pending-pairing.ts';
+import type { PendingPairing } from '../pairing/pending-pairing.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
 export interface ReceiptSettings {

@@ -4,8 +4,8 @@ import { keyPairFromSecret } from '../crypto/curve.ts';
 import { Connection } from './connection.ts';
 import { routeNode } from './router.ts';
 import type { SimContext } from './sim-context.ts';
-import { handleLogin } from '../handlers/login.ts';
-import { handleRegistration } from '../handlers/registration.ts';
+import { handleLogin } from '../pairing/login.ts';
+import { handleRegistration } from '../pairing/registration.ts';
 
 interface SocketData {
   conn?: Connection;
@@ -40,7 +40,6 @@ const hooks = (ctx: SimContext) => ({
 
 /** Serves `/ws/chat` (one Connection per socket) and hands every other request to `fetch`. */
 export const startWsServer = (ctx: SimContext, options: WsServerOptions): Server<SocketData> => {
-  let nextId = 1;
   const connectionHooks = hooks(ctx);
   return Bun.serve<SocketData>({
     port: options.port,
@@ -55,7 +54,7 @@ export const startWsServer = (ctx: SimContext, options: WsServerOptions): Server
       open(ws: ServerWebSocket<SocketData>) {
         const wire = { send: (data: Uint8Array) => void ws.sendBinary(data), close: () => ws.close() };
         const ephemeral = keyPairFromSecret(ctx.world.ids.bytes('noise-ephemeral', 32));
-        ws.data.conn = new Connection(nextId++, wire, ctx.identity, ephemeral, connectionHooks);
+        ws.data.conn = new Connection(wire, ctx.identity, ephemeral, connectionHooks);
       },
       message(ws, message) {
         ws.data.conn?.receive(typeof message === 'string' ? Buffer.from(message) : message);

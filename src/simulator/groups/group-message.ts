@@ -4,7 +4,7 @@ import { childNodes, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
 import type { Group } from '../world/group.ts';
-import { scheduleReceipts } from './receipts-out.ts';
+import { scheduleReceipts } from '../messaging/receipts-out.ts';
 
 type EncType = 'pkmsg' | 'msg';
 const isPairwise = (type: string | undefined): type is EncType => type === 'pkmsg' || type === 'msg';

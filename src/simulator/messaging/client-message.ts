@@ -3,7 +3,7 @@ import type { Connection } from '../server/connection.ts';
 import { childNodes, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
-import { handleGroupMessage } from './group-message.ts';
+import { handleGroupMessage } from '../groups/group-message.ts';
 import { scheduleReceipts } from './receipts-out.ts';
 
 /** WhatsApp's error for sends from a restricted account (Baileys maps it to "account restricted"). */
