@@ -11,16 +11,9 @@ import {
 } from '../../whatsapp/protocol.ts';
 import { deriveSecret, keyPairFromSecret, sign, withKeyType } from '../crypto/curve.ts';
 import { createMemoryKeyStore, type KeyStoreDump } from './memory-key-store.ts';
+import type { PreKeyBundle } from '../world/prekey-bundle.ts';
 import type { Inbox } from './inbox.ts';
 import { createInbox } from './inbox.ts';
-
-/** What a peer needs to open a Signal session with a device: the answer to a prekey fetch. */
-export interface PreKeyBundle {
-  readonly registrationId: number;
-  readonly identityKey: Buffer;
-  readonly signedPreKey: { id: number; public: Buffer; signature: Buffer };
-  readonly preKey?: { id: number; public: Buffer };
-}
 
 const silent = pino({ level: 'silent' });
 

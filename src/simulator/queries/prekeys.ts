@@ -3,7 +3,7 @@ import { verifyStrict, withKeyType } from '../crypto/curve.ts';
 import type { Connection } from '../server/connection.ts';
 import { bigEndian, bytesOf, childNodes, iqError, iqResult, node } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
-import type { PreKeyBundle } from '../phone/sim-phone.ts';
+import { linkedDeviceBundle, type PreKeyBundle } from '../world/prekey-bundle.ts';
 import type { LinkedDevice } from '../world/account.ts';
 
 const readId = (parent: BinaryNode | undefined): number => bytesOf(parent, 'id')?.readUIntBE(0, 3) ?? -1;
@@ -22,18 +22,6 @@ const upload = (device: LinkedDevice, iq: BinaryNode): BinaryNode => {
     if (value) device.preKeys.set(readId(key), value);
   }
   return iqResult(iq);
-};
-
-/** A linked device's bundle: one uploaded one-time prekey is consumed per fetch, as on WhatsApp. */
-export const linkedDeviceBundle = (device: LinkedDevice): PreKeyBundle => {
-  const first = device.preKeys.entries().next();
-  let preKey: PreKeyBundle['preKey'];
-  if (!first.done) {
-    const [id, value] = first.value;
-    device.preKeys.delete(id);
-    preKey = { id, public: value };
-  }
-  return { registrationId: device.registrationId, identityKey: device.identityKey, signedPreKey: device.signedPreKey, preKey };
 };
 
 const bundleNode = (jid: string, bundle: PreKeyBundle): BinaryNode =>
