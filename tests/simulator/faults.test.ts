@@ -37,6 +37,14 @@ test('a second connection for the same device replaces the first (440)', async (
   endClient(second);
 });
 
+test('the conflict fault replaces the connection without a second client (440)', async () => {
+  const alice = await linkedClient(sim, 'Alice9');
+  const replaced = waitForClose(alice.sock);
+  const res = await fetch(`${sim.httpUrl}/sim/faults/conflict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: alice.account.phone }) });
+  expect(await res.json()).toEqual({ replaced: 1 });
+  expect(await replaced).toBe(DisconnectReason.connectionReplaced);
+});
+
 test('a restricted account gets its sends refused with 463', async () => {
   const alice = await linkedClient(sim, 'Alice4');
   const bob = sim.control.createAccount({ name: 'Bob' });

@@ -22,7 +22,7 @@ import {
   pairingView,
   type SendResult,
 } from './control-views.ts';
-import { dropConnections, unlinkDevice } from './faults.ts';
+import { dropConnections, replaceConnections, unlinkDevice } from './faults.ts';
 import { parseQr } from './qr-code.ts';
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -177,6 +177,11 @@ export class SimControl {
   /** Fault: drop the number's sockets (or one device's) without a stream error. */
   dropConnection(phone: string, deviceId?: number): number {
     return dropConnections(this.ctx, this.account(phone), deviceId);
+  }
+
+  /** Fault: as if another socket logged in as the device; the client sees 440 (connectionReplaced). */
+  replaceConnection(phone: string, deviceId?: number): number {
+    return replaceConnections(this.ctx, this.account(phone), deviceId);
   }
 
   /** Fault: the phone unlinks the device; the client sees loggedOut (401). */

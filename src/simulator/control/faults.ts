@@ -1,5 +1,5 @@
 import type { Connection } from '../server/connection.ts';
-import { streamError } from '../server/nodes.ts';
+import { streamConflict, streamError } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import type { Account } from '../world/account.ts';
 
@@ -15,6 +15,16 @@ const liveConnections = (ctx: SimContext, account: Account, deviceId?: number): 
 export const dropConnections = (ctx: SimContext, account: Account, deviceId?: number): number => {
   const live = liveConnections(ctx, account, deviceId);
   for (const conn of live) conn.close();
+  return live.length;
+};
+
+/** Another socket took over: the clients see stream:error conflict/replaced (440). */
+export const replaceConnections = (ctx: SimContext, account: Account, deviceId?: number): number => {
+  const live = liveConnections(ctx, account, deviceId);
+  for (const conn of live) {
+    conn.sendNode(streamConflict());
+    conn.close();
+  }
   return live.length;
 };
 

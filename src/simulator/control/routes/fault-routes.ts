@@ -12,6 +12,11 @@ export const faultRoutes = (control: SimControl, restart: () => Promise<void>) =
       response: { 200: t.Object({ dropped: t.Number() }), 404: S.ErrorBody },
       detail: { tags, summary: "Drop a number's connections without a stream error" },
     })
+    .post('/faults/conflict', ({ body }) => ({ replaced: control.replaceConnection(body.phone, body.deviceId) }), {
+      body: S.DeviceFaultBody,
+      response: { 200: t.Object({ replaced: t.Number() }), 404: S.ErrorBody },
+      detail: { tags, summary: 'Replace the connections as a second login would: the client sees 440' },
+    })
     .post('/faults/logout', ({ body }) => (control.logoutDevice(body.phone, body.deviceId), { loggedOut: true }), {
       body: S.LogoutBody,
       response: { 200: t.Object({ loggedOut: t.Boolean() }), 404: S.ErrorBody },
