@@ -161,7 +161,7 @@ export class SimControl {
 
   /** Receipt types recipients sent for a message this phone sent. */
   receiptsFor(phone: string, id: string): string[] {
-    return [...(this.account(phone).phoneDevice.receipts.get(id) ?? [])];
+    return this.account(phone).phoneDevice.receiptsFor(id);
   }
 
   setReceipts(settings: Partial<ReceiptSettings>): ReceiptSettings {

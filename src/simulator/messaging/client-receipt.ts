@@ -22,9 +22,7 @@ export const handleClientReceipt = (ctx: SimContext, conn: Connection, receipt: 
     const record = ctx.sentRecord(id);
     if (!record || record.sender === bound.account) continue;
     if (record.deviceId === 0) {
-      const seen = record.sender.phoneDevice.receipts.get(id) ?? new Set<string>();
-      seen.add(type);
-      record.sender.phoneDevice.receipts.set(id, seen);
+      record.sender.phoneDevice.recordReceipt(id, type);
       continue;
     }
     const isGroup = record.chat.endsWith('@g.us');

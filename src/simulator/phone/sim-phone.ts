@@ -30,7 +30,7 @@ export class SimPhone {
   readonly signal: SignalRepositoryWithLIDStore;
   readonly inbox: Inbox = createInbox();
   /** Receipt types (delivered, read, ...) that recipients sent for messages this phone sent. */
-  readonly receipts = new Map<string, Set<string>>();
+  private readonly receiptsById = new Map<string, Set<string>>();
   private readonly creds: AuthenticationCreds;
   private readonly store = createMemoryKeyStore();
   private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
@@ -50,6 +50,18 @@ export class SimPhone {
       registrationId: deriveSecret(seed, `${label}:registration`).readUInt16BE(0) & 0x3fff,
     };
     this.signal = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent, lidForPn);
+  }
+
+  recordReceipt(messageId: string, type: string): void {
+    const seen = this.receiptsById.get(messageId) ?? new Set<string>();
+    seen.add(type);
+    this.receiptsById.set(messageId, seen);
+    // Oldest first out, so a long run stays bounded.
+    if (this.receiptsById.size > 10_000) this.receiptsById.delete(this.receiptsById.keys().next().value ?? '');
+  }
+
+  receiptsFor(messageId: string): string[] {
+    return [...(this.receiptsById.get(messageId) ?? [])];
   }
 
   get identityKey(): Buffer {
