@@ -113,6 +113,34 @@ test('a client that logs itself out unlinks its device', async () => {
   expect(await waitForClose(startClient(sim, alice.auth))).toBe(DisconnectReason.loggedOut);
 });
 
+test('a phone that lost its sessions asks for a retry, and the message still arrives', async () => {
+  const alice = await linkedClient(sim, 'Alice10');
+  const paul = sim.control.createAccount({ name: 'Paul' });
+  const first = await alice.sock.sendMessage(paul.jid, { text: 'first' });
+  await sim.control.waitForInbox(paul.phone, (e) => e.id === first?.key.id);
+  await sim.control.forgetSessions(paul.phone);
+  const second = await alice.sock.sendMessage(paul.jid, { text: 'after the phone lost its sessions' });
+  const got = await sim.control.waitForInbox(paul.phone, (e) => e.id === second?.key.id);
+  expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe('after the phone lost its sessions');
+  endClient(alice.sock);
+});
+
+test('a client that lost its sessions (old auth state) gets the message again through a retry', async () => {
+  const alice = await linkedClient(sim, 'Alice11');
+  const rita = sim.control.createAccount({ name: 'Rita' });
+  const hello = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'hello'));
+  await sim.control.sendText(rita.phone, alice.account.phone, 'hello');
+  await hello;
+  const reply = await alice.sock.sendMessage(rita.jid, { text: 'hi rita' });
+  await sim.control.waitForInbox(rita.phone, (e) => e.id === reply?.key.id);
+  alice.auth.forgetSessions();
+  const again = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'after your state was rolled back'));
+  // The phone's session is established, so this is a plain `msg` that Alice can no longer decrypt.
+  expect((await sim.control.sendText(rita.phone, alice.account.phone, 'after your state was rolled back')).encTypes).toEqual(['msg']);
+  expect((await again).messages[0]?.key.remoteJid).toBe(rita.jid);
+  endClient(alice.sock);
+});
+
 test('the simulator recorded no handler errors', () => {
   expect(sim.control.errors()).toEqual([]);
 });

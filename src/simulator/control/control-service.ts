@@ -89,6 +89,7 @@ export class SimControl {
     this.ctx.recordSent(id, { sender, deviceId: 0, chat: pnJid(target) });
     // The recipient's own phone gets it too: its inbox is what "that person received".
     target.phoneDevice.inbox.add({ id, chat: pnJid(sender), from: pnJid(sender), receivedAt: Date.now(), message });
+    sender.phoneDevice.rememberSent(id, message);
     const encTypes = await phoneSendToAccount(this.ctx, sender, target, { id, message });
     return { id, deliveredTo: encTypes.length, encTypes };
   }
@@ -182,6 +183,11 @@ export class SimControl {
   /** Fault: as if another socket logged in as the device; the client sees 440 (connectionReplaced). */
   replaceConnection(phone: string, deviceId?: number): number {
     return replaceConnections(this.ctx, this.account(phone), deviceId);
+  }
+
+  /** Fault: the simulated phone loses its Signal sessions; peers recover through retry receipts. */
+  async forgetSessions(phone: string): Promise<void> {
+    await this.account(phone).phoneDevice.forgetSessions();
   }
 
   /** Fault: the phone unlinks the device; the client sees loggedOut (401). */

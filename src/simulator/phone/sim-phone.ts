@@ -31,6 +31,8 @@ export class SimPhone {
   readonly inbox: Inbox = createInbox();
   /** Receipt types (delivered, read, ...) that recipients sent for messages this phone sent. */
   private readonly receiptsById = new Map<string, Set<string>>();
+  private readonly sentById = new Map<string, proto.IMessage>();
+  private readonly retried = new Set<string>();
   private readonly creds: AuthenticationCreds;
   private readonly store = createMemoryKeyStore();
   private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
@@ -50,6 +52,30 @@ export class SimPhone {
       registrationId: deriveSecret(seed, `${label}:registration`).readUInt16BE(0) & 0x3fff,
     };
     this.signal = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent, lidForPn);
+  }
+
+  /** Keeps what this phone sent recently, to send again when a recipient asks for a retry. */
+  rememberSent(messageId: string, message: proto.IMessage): void {
+    this.sentById.set(messageId, message);
+    if (this.sentById.size > 1_000) this.sentById.delete(this.sentById.keys().next().value ?? '');
+  }
+
+  sentMessage(messageId: string): proto.IMessage | undefined {
+    return this.sentById.get(messageId);
+  }
+
+  /** True the first time this message fails to decrypt, so each message is retried once. */
+  firstRetryFor(messageId: string): boolean {
+    if (this.retried.has(messageId)) return false;
+    this.retried.add(messageId);
+    if (this.retried.size > 1_000) this.retried.delete(this.retried.values().next().value ?? '');
+    return true;
+  }
+
+  /** Fault: the phone loses every Signal session (identity and prekeys stay), as after a reinstall. */
+  async forgetSessions(): Promise<void> {
+    const sessions = this.store.dump().filter(([type]) => type === 'session');
+    await this.store.set({ session: Object.fromEntries(sessions.map(([, id]) => [id, null])) });
   }
 
   recordReceipt(messageId: string, type: string): void {

@@ -17,6 +17,8 @@ import type { Simulator } from '../../../src/simulator/create-simulator.ts';
 export interface MemoryAuth {
   creds: AuthenticationCreds;
   keys: SignalKeyStore;
+  /** Drops every Signal session, as restoring an old copy of the auth state would. */
+  forgetSessions(): void;
 }
 
 export const memoryAuth = (): MemoryAuth => {
@@ -40,6 +42,9 @@ export const memoryAuth = (): MemoryAuth => {
           }
         }
       },
+    },
+    forgetSessions() {
+      for (const key of [...data.keys()]) if (key.startsWith('session:')) data.delete(key);
     },
   };
 };

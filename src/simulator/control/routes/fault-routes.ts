@@ -22,6 +22,11 @@ export const faultRoutes = (control: SimControl, restart: () => Promise<void>) =
       response: { 200: t.Object({ loggedOut: t.Boolean() }), 404: S.ErrorBody },
       detail: { tags, summary: 'Unlink a device: the client sees loggedOut (401)' },
     })
+    .post('/faults/forget-sessions', async ({ body }) => (await control.forgetSessions(body.phone), { forgotten: true }), {
+      body: t.Object({ phone: S.Phone }),
+      response: { 200: t.Object({ forgotten: t.Boolean() }), 404: S.ErrorBody },
+      detail: { tags, summary: "The simulated phone loses its Signal sessions; peers recover through retry receipts" },
+    })
     .post('/faults/restrict', ({ body }) => control.setRestricted(body.phone, body.restricted), {
       body: S.RestrictBody,
       response: { 200: S.AccountBody, 404: S.ErrorBody },
