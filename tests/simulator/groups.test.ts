@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { proto } from '@whiskeysockets/baileys';
+import { createHash } from 'node:crypto';
+import { decryptPollVote, getKeyAuthor, jidNormalizedUser, type proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient, nextEvent } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
@@ -92,6 +93,30 @@ test('a subject change by the client reaches the other members', async () => {
   await alice.sock.groupUpdateSubject(groupJid, 'Renamed');
   expect((await updated)[0]?.id).toBe(groupJid);
   expect(sim.control.groups().find((g) => g.jid === groupJid)?.subject).toBe('Renamed');
+});
+
+test('group reactions and poll votes from a simulated member', async () => {
+  const sent = await alice.sock.sendMessage(groupJid, { text: 'react here' });
+  await sim.control.waitForInbox(carolPhone, (e) => e.id === sent?.key.id);
+  const reaction = nextEvent(alice.sock, 'messages.reaction', (r) => r.some((x) => x.reaction.text === '🎉'));
+  await sim.control.sendGroupReaction(carolPhone, groupJid, sent!.key.id!, alice.account.phone, '🎉');
+  const [got] = await reaction;
+  expect(got?.key.id).toBe(sent?.key.id);
+  expect(got?.key.fromMe).toBe(true);
+
+  const poll = await alice.sock.sendMessage(groupJid, { poll: { name: 'When?', values: ['now', 'later'], selectableCount: 1 } });
+  await sim.control.waitForInbox(carolPhone, (e) => e.id === poll?.key.id);
+  const update = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => !!m.message?.pollUpdateMessage));
+  await sim.control.sendGroupPollVote(carolPhone, groupJid, poll!.key.id!, alice.account.phone, ['later']);
+  const voteMsg = (await update).messages.find((m) => m.message?.pollUpdateMessage)!;
+  const meId = jidNormalizedUser(alice.sock.user!.id);
+  const vote = decryptPollVote(voteMsg.message!.pollUpdateMessage!.vote!, {
+    pollEncKey: poll!.message!.messageContextInfo!.messageSecret!,
+    pollCreatorJid: getKeyAuthor(poll!.key, meId),
+    pollMsgId: poll!.key.id!,
+    voterJid: getKeyAuthor(voteMsg.key, meId),
+  });
+  expect(vote.selectedOptions.map((o) => Buffer.from(o).toString('hex'))).toEqual([createHash('sha256').update('later').digest('hex')]);
 });
 
 test('listing the groups one is in, and leaving one', async () => {

@@ -80,3 +80,5 @@ export const ParticipantsBody = t.Object({
 });
 export const ParticipantResultsBody = t.Array(t.Object({ phone: t.String(), error: t.Union([t.String(), t.Null()]) }));
 export const GroupTextBody = t.Object({ from: Phone, text: t.String({ minLength: 1 }) });
+export const GroupReactionBody = t.Object({ from: Phone, messageId: t.String({ minLength: 1 }), author: Phone, emoji: t.String() });
+export const GroupPollVoteBody = t.Object({ from: Phone, pollMessageId: t.String({ minLength: 1 }), creator: Phone, options: t.Array(t.String()) });

@@ -100,14 +100,16 @@ export class SimControl {
 
   /** Reacts to a message in the chat with `to`; an empty emoji removes the reaction. */
   sendReaction(from: string, to: string, messageId: string, emoji: string, reactedMessageFromTarget = true): Promise<SendResult> {
-    return this.sendMessage(from, to, reactionMessage(this.account(to), messageId, emoji, reactedMessageFromTarget));
+    const chat = { kind: 'direct', target: this.account(to) } as const;
+    return this.sendMessage(from, to, reactionMessage(chat, messageId, emoji, !reactedMessageFromTarget));
   }
 
   /** Votes on a poll that `to` sent to `from`; options are given by name. */
   sendPollVote(from: string, to: string, pollMessageId: string, options: readonly string[]): Promise<SendResult> {
     const voter = this.account(from);
+    const creator = this.account(to);
     const poll = voter.phoneDevice.inbox.list().find((e) => e.id === pollMessageId);
-    return this.sendMessage(from, to, pollVoteMessage(voter, this.account(to), poll, options));
+    return this.sendMessage(from, to, pollVoteMessage(voter, creator, { kind: 'direct', target: creator }, poll, options));
   }
 
   /** Sends encrypted media (image, video, audio, voice note, document, sticker). */
@@ -142,14 +144,33 @@ export class SimControl {
     return targets.map((t, i) => ({ phone: t.phone, error: results[i]?.attrs.error ?? null }));
   }
 
-  async sendGroupText(from: string, groupJid: string, text: string): Promise<SendResult> {
+  /** A simulated member sends any message to the group. */
+  async sendGroupMessage(from: string, groupJid: string, message: proto.IMessage): Promise<SendResult> {
     const group = this.group(groupJid);
     const sender = this.account(from);
     if (!group.members.has(sender.phone)) throw new ControlError(`${from} is not in ${groupJid}`, 'BAD_REQUEST');
     const id = this.ctx.world.ids.hex('msg');
     this.ctx.recordSent(id, { sender, deviceId: 0, chat: group.jid });
-    const deliveredTo = await phoneSendToGroup(this.ctx, sender, group, id, { conversation: text });
+    const deliveredTo = await phoneSendToGroup(this.ctx, sender, group, id, message);
     return { id, deliveredTo, encTypes: [] };
+  }
+
+  sendGroupText(from: string, groupJid: string, text: string): Promise<SendResult> {
+    return this.sendGroupMessage(from, groupJid, { conversation: text });
+  }
+
+  /** Reacts in a group to a message written by `author` (a phone number). */
+  sendGroupReaction(from: string, groupJid: string, messageId: string, author: string, emoji: string): Promise<SendResult> {
+    const chat = { kind: 'group', jid: groupJid, author: this.account(author) } as const;
+    return this.sendGroupMessage(from, groupJid, reactionMessage(chat, messageId, emoji, author.replace(/\D/g, '') === from.replace(/\D/g, '')));
+  }
+
+  /** Votes on a poll the linked number `creator` posted in the group. */
+  sendGroupPollVote(from: string, groupJid: string, pollMessageId: string, creator: string, options: readonly string[]): Promise<SendResult> {
+    const voter = this.account(from);
+    const author = this.account(creator);
+    const poll = voter.phoneDevice.inbox.list().find((e) => e.id === pollMessageId && e.chat === groupJid);
+    return this.sendGroupMessage(from, groupJid, pollVoteMessage(voter, author, { kind: 'group', jid: groupJid, author }, poll, options));
   }
 
   inbox(phone: string): readonly InboxEntry[] {

@@ -22,4 +22,22 @@ export const groupRoutes = (control: SimControl) =>
       body: S.GroupTextBody,
       response: { 200: S.SendResultBody, 400: S.ErrorBody, 404: S.ErrorBody },
       detail: { tags, summary: 'A simulated member sends a text to the group' },
-    });
+    })
+    .post(
+      '/groups/:jid/messages/reaction',
+      ({ params, body }) => control.sendGroupReaction(body.from, params.jid, body.messageId, body.author, body.emoji),
+      {
+        body: S.GroupReactionBody,
+        response: { 200: S.SendResultBody, 400: S.ErrorBody, 404: S.ErrorBody },
+        detail: { tags, summary: "A simulated member reacts to a group message (author: the message's sender)" },
+      },
+    )
+    .post(
+      '/groups/:jid/messages/poll-vote',
+      ({ params, body }) => control.sendGroupPollVote(body.from, params.jid, body.pollMessageId, body.creator, body.options),
+      {
+        body: S.GroupPollVoteBody,
+        response: { 200: S.SendResultBody, 400: S.ErrorBody, 404: S.ErrorBody },
+        detail: { tags, summary: 'A simulated member votes on a poll the linked number posted in the group' },
+      },
+    );
