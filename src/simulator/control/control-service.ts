@@ -89,7 +89,7 @@ export class SimControl {
     this.ctx.recordSent(id, { sender, deviceId: 0, chat: pnJid(target) });
     // The recipient's own phone gets it too: its inbox is what "that person received".
     target.phoneDevice.inbox.add({ id, chat: pnJid(sender), from: pnJid(sender), receivedAt: Date.now(), message });
-    sender.phoneDevice.rememberSent(id, message);
+    sender.phoneDevice.ledger.rememberSent(id, message);
     const encTypes = await phoneSendToAccount(this.ctx, sender, target, { id, message });
     return { id, deliveredTo: encTypes.length, encTypes };
   }
@@ -183,7 +183,7 @@ export class SimControl {
 
   /** Receipt types recipients sent for a message this phone sent. */
   receiptsFor(phone: string, id: string): string[] {
-    return this.account(phone).phoneDevice.receiptsFor(id);
+    return this.account(phone).phoneDevice.ledger.receiptsFor(id);
   }
 
   setReceipts(settings: Partial<ReceiptSettings>): ReceiptSettings {

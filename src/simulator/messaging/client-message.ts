@@ -45,7 +45,7 @@ const deliverOrRetry = async (ctx: SimContext, sender: Account, device: LinkedDe
   try {
     await deliverToPhone(ctx, sender, device, stanza, target, enc);
   } catch (error) {
-    if (target.phoneDevice.firstRetryFor(stanza.attrs.id ?? '')) await requestRetry(ctx, sender, device, stanza, target);
+    if (target.phoneDevice.ledger.firstRetryFor(stanza.attrs.id ?? '')) await requestRetry(ctx, sender, device, stanza, target);
     else ctx.reportError(`decrypt at ${target.phone}`, error);
   }
 };

@@ -38,7 +38,7 @@ export const handleClientReceipt = async (ctx: SimContext, conn: Connection, rec
     const record = ctx.sentRecord(id);
     if (!record || record.sender === bound.account) continue;
     if (record.deviceId === 0) {
-      record.sender.phoneDevice.recordReceipt(id, type);
+      record.sender.phoneDevice.ledger.recordReceipt(id, type);
       continue;
     }
     const isGroup = record.chat.endsWith('@g.us');

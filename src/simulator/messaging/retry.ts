@@ -57,7 +57,7 @@ const bundleFromReceipt = (receipt: BinaryNode): PreKeyBundle | undefined => {
  */
 export const answerRetry = async (ctx: SimContext, phoneOwner: Account, requester: Account, device: LinkedDevice, receipt: BinaryNode): Promise<boolean> => {
   const id = receipt.attrs.id ?? '';
-  const message = phoneOwner.phoneDevice.sentMessage(id);
+  const message = phoneOwner.phoneDevice.ledger.sentMessage(id);
   if (!message) return false;
   const phone = phoneOwner.phoneDevice;
   const address = lidJid(requester, device.id);

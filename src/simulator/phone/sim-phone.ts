@@ -14,6 +14,7 @@ import { createMemoryKeyStore, type KeyStoreDump } from './memory-key-store.ts';
 import type { PreKeyBundle } from '../world/prekey-bundle.ts';
 import type { Inbox } from './inbox.ts';
 import { createInbox } from './inbox.ts';
+import { PhoneLedger } from './phone-ledger.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -29,10 +30,7 @@ export interface PhoneState {
 export class SimPhone {
   readonly signal: SignalRepositoryWithLIDStore;
   readonly inbox: Inbox = createInbox();
-  /** Receipt types (delivered, read, ...) that recipients sent for messages this phone sent. */
-  private readonly receiptsById = new Map<string, Set<string>>();
-  private readonly sentById = new Map<string, proto.IMessage>();
-  private readonly retried = new Set<string>();
+  readonly ledger = new PhoneLedger();
   private readonly creds: AuthenticationCreds;
   private readonly store = createMemoryKeyStore();
   private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
@@ -54,40 +52,10 @@ export class SimPhone {
     this.signal = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent, lidForPn);
   }
 
-  /** Keeps what this phone sent recently, to send again when a recipient asks for a retry. */
-  rememberSent(messageId: string, message: proto.IMessage): void {
-    this.sentById.set(messageId, message);
-    if (this.sentById.size > 1_000) this.sentById.delete(this.sentById.keys().next().value ?? '');
-  }
-
-  sentMessage(messageId: string): proto.IMessage | undefined {
-    return this.sentById.get(messageId);
-  }
-
-  /** True the first time this message fails to decrypt, so each message is retried once. */
-  firstRetryFor(messageId: string): boolean {
-    if (this.retried.has(messageId)) return false;
-    this.retried.add(messageId);
-    if (this.retried.size > 1_000) this.retried.delete(this.retried.values().next().value ?? '');
-    return true;
-  }
-
   /** Fault: the phone loses every Signal session (identity and prekeys stay), as after a reinstall. */
   async forgetSessions(): Promise<void> {
     const sessions = this.store.dump().filter(([type]) => type === 'session');
     await this.store.set({ session: Object.fromEntries(sessions.map(([, id]) => [id, null])) });
-  }
-
-  recordReceipt(messageId: string, type: string): void {
-    const seen = this.receiptsById.get(messageId) ?? new Set<string>();
-    seen.add(type);
-    this.receiptsById.set(messageId, seen);
-    // Oldest first out, so a long run stays bounded.
-    if (this.receiptsById.size > 10_000) this.receiptsById.delete(this.receiptsById.keys().next().value ?? '');
-  }
-
-  receiptsFor(messageId: string): string[] {
-    return [...(this.receiptsById.get(messageId) ?? [])];
   }
 
   get identityKey(): Buffer {
