@@ -60,6 +60,21 @@ test('a wrong pairing code does not link anything', async () => {
   endClient(sock);
 });
 
+test('a client with history sync turned off and presence on also opens and receives at once', async () => {
+  const hal = sim.control.createAccount({ name: 'Hal' });
+  const auth = await pairWithQr(sim, hal.phone);
+  const config = { shouldSyncHistoryMessage: () => false, markOnlineOnConnect: true, syncFullHistory: false };
+  const sock = startClient(sim, auth, config);
+  await nextEvent(sock, 'connection.update', (u) => u.connection === 'open');
+  const ivy = sim.control.createAccount({ name: 'Ivy' });
+  const started = Date.now();
+  const got = nextEvent(sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'no history here'));
+  await sim.control.sendText(ivy.phone, hal.phone, 'no history here');
+  await got;
+  expect(Date.now() - started).toBeLessThan(3_000);
+  endClient(sock);
+});
+
 test('the simulator recorded no handler errors', () => {
   expect(sim.control.errors()).toEqual([]);
 });

@@ -28,7 +28,7 @@ export interface PhoneState {
  * an unlimited supply of one-time prekeys, and an inbox of everything it decrypted.
  */
 export class SimPhone {
-  readonly signal: SignalRepositoryWithLIDStore;
+  private readonly signal: SignalRepositoryWithLIDStore;
   readonly inbox: Inbox = createInbox();
   readonly ledger = new PhoneLedger();
   private readonly creds: AuthenticationCreds;
@@ -38,11 +38,13 @@ export class SimPhone {
 
   constructor(
     private readonly seed: string,
-    readonly label: string,
+    private readonly label: string,
     lidForPn: (jids: string[]) => Promise<{ lid: string; pn: string }[] | undefined>,
   ) {
     const identity = keyPairFromSecret(deriveSecret(seed, `${label}:identity`));
     const signed = keyPairFromSecret(deriveSecret(seed, `${label}:signed-prekey`));
+    // The Signal repository reads only the identity, signed prekey and registration id; the other
+    // creds fields (noise key and so on) belong to linked devices and are filler here.
     this.creds = {
       ...initAuthCreds(),
       signedIdentityKey: identity,

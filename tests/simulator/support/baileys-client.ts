@@ -4,6 +4,7 @@ import makeWASocket, {
   type ConnectionState,
   type SignalDataTypeMap,
   type SignalKeyStore,
+  type UserFacingSocketConfig,
   type WASocket,
   Browsers,
   DisconnectReason,
@@ -50,7 +51,7 @@ export const memoryAuth = (): MemoryAuth => {
 };
 
 /** Bare Baileys pointed at the simulator and trusting its root key. */
-export const startClient = (sim: Simulator, auth: MemoryAuth): WASocket => {
+export const startClient = (sim: Simulator, auth: MemoryAuth, config: Partial<UserFacingSocketConfig> = {}): WASocket => {
   WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
   const sock = makeWASocket({
     waWebSocketUrl: sim.url,
@@ -58,6 +59,7 @@ export const startClient = (sim: Simulator, auth: MemoryAuth): WASocket => {
     logger: pino({ level: process.env.SIM_TEST_LOG ?? 'silent' }),
     browser: Browsers.ubuntu('Chrome'),
     markOnlineOnConnect: false,
+    ...config,
   });
   sock.ev.on('creds.update', (update) => Object.assign(auth.creds, update));
   return sock;
