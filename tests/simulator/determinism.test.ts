@@ -1,8 +1,11 @@
-import { expect, test } from 'bun:test';
+import { expect, test, setDefaultTimeout } from 'bun:test';
 import { X509Certificate } from 'node:crypto';
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { createSimulator } from '../../src/simulator/create-simulator.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 test('the same seed gives the same root key, numbers, LIDs and ids; another seed does not', async () => {
   const run = async (seed: string) => {

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { createHash } from 'node:crypto';
 import { decryptPollVote, getKeyAuthor, jidNormalizedUser, type proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient, nextEvent } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 const textOf = (m: proto.IMessage | null | undefined) => m?.conversation ?? m?.extendedTextMessage?.text;
 

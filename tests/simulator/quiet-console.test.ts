@@ -1,5 +1,8 @@
-import { expect, test } from 'bun:test';
+import { expect, test, setDefaultTimeout } from 'bun:test';
 import { quietLibsignal } from '../../src/simulator/quiet-console.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 // Its own file: no simulator may be running, or the filter is already installed around another console.
 test('libsignal session dumps are silenced while a simulator runs, other logs are not', () => {

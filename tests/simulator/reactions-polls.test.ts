@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { decryptPollVote, getKeyAuthor, jidNormalizedUser } from '@whiskeysockets/baileys';
 import { createHash } from 'node:crypto';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient, nextEvent } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 let alice: LinkedClient;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,9 @@ import { DisconnectReason, type proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { connectOpen, endClient, nextEvent, waitForClose } from './support/baileys-client.ts';
 import { linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 const textOf = (m: proto.IMessage | null | undefined) => m?.conversation ?? m?.extendedTextMessage?.text;
 

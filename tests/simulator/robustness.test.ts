@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient } from './support/baileys-client.ts';
 import { linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 beforeAll(async () => {
