@@ -29,6 +29,8 @@ export interface SimulatorOptions {
    * restarted simulator process still knows linked clients. Loaded at start if present.
    */
   readonly statePath?: string;
+  /** Told about every failure inside the simulator's handlers (they are also kept for `GET /sim/errors`). */
+  readonly onError?: (message: string) => void;
 }
 
 export interface Simulator {
@@ -63,6 +65,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const hostname = options.hostname ?? '127.0.0.1';
   const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial);
   const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
+  if (options.onError) ctx.onError = options.onError;
   const stateFile = options.statePath ? new StateFile(options.statePath, ctx.world) : undefined;
   stateFile?.load();
   if (options.media !== false) {

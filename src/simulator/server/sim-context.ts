@@ -33,12 +33,14 @@ export class SimContext {
   readonly receipts: ReceiptSettings;
   /** Timers for delayed receipts and phone actions, cleared on stop. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  media?: MediaHost;
-  private readonly sent = new Map<string, SentRecord>();
-  /** Called whenever state may have changed (the state file saves soon after). */
-  changed: () => void = () => undefined;
   /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
   readonly errors: string[] = [];
+  media?: MediaHost;
+  /** Called whenever state may have changed (the state file saves soon after). */
+  changed: () => void = () => undefined;
+  /** Told about every handler failure as it happens, e.g. to log it. */
+  onError: (message: string) => void = () => undefined;
+  private readonly sent = new Map<string, SentRecord>();
   private readonly offline = new Map<string, BinaryNode[]>();
 
   constructor(
@@ -106,8 +108,10 @@ export class SimContext {
    * server would answer it with an error), but a test should be able to see that it happened.
    */
   reportError(where: string, error: unknown): void {
-    this.errors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    const message = `${where}: ${error instanceof Error ? error.message : String(error)}`;
+    this.errors.push(message);
     if (this.errors.length > 100) this.errors.shift();
+    this.onError(message);
   }
 
   later(delayMs: number, task: () => void | Promise<void>): void {
