@@ -122,6 +122,15 @@ test('group reactions and poll votes from a simulated member', async () => {
   expect(vote.selectedOptions.map((o) => Buffer.from(o).toString('hex'))).toEqual([createHash('sha256').update('later').digest('hex')]);
 });
 
+test('a member phone that lost its sender keys asks for a retry and still gets the group message', async () => {
+  const before = await alice.sock.sendMessage(groupJid, { text: 'before the reinstall' });
+  await sim.control.waitForInbox(carolPhone, (e) => e.id === before?.key.id);
+  await sim.control.forgetSessions(carolPhone);
+  const after = await alice.sock.sendMessage(groupJid, { text: 'after the reinstall' });
+  const got = await sim.control.waitForInbox(carolPhone, (e) => e.id === after?.key.id);
+  expect(textOf(got.message)).toBe('after the reinstall');
+});
+
 test('listing the groups one is in, and leaving one', async () => {
   const all = await alice.sock.groupFetchAllParticipating();
   expect(all[groupJid]?.subject).toBe('Renamed');

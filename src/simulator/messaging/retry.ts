@@ -5,16 +5,19 @@ import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account
 import { linkedDeviceBundle, type PreKeyBundle } from '../world/prekey-bundle.ts';
 
 /**
- * A simulated phone could not decrypt a linked device's message (it lost the session): it asks the
- * sender to retry and hands over a fresh bundle, so the sender can open a new session, as phones do.
+ * A simulated phone could not decrypt a linked device's message (it lost its session or sender key):
+ * it asks the sender to retry and hands over a fresh bundle, so the sender can open a new session, as
+ * phones do. In a group the receipt comes from the group, naming the phone as participant.
  */
 export const requestRetry = async (ctx: SimContext, sender: Account, device: LinkedDevice, stanza: BinaryNode, phoneOwner: Account): Promise<void> => {
   const bundle = await phoneOwner.phoneDevice.bundle();
   const id = stanza.attrs.id ?? '';
+  const to = stanza.attrs.to ?? pnJid(phoneOwner);
+  const from: Record<string, string> = to.endsWith('@g.us') ? { from: to, participant: lidJid(phoneOwner) } : { from: to };
   ctx.sendTo(
     sender,
     device,
-    node('receipt', { from: stanza.attrs.to ?? pnJid(phoneOwner), id, type: 'retry', t: nowSeconds() }, [
+    node('receipt', { ...from, id, type: 'retry', t: nowSeconds() }, [
       node('retry', { count: '1', id, t: stanza.attrs.t ?? nowSeconds(), v: '1' }),
       node('registration', {}, bigEndian(bundle.registrationId, 4)),
       node('keys', {}, [

@@ -54,10 +54,11 @@ export class SimPhone {
     this.signal = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent, lidForPn);
   }
 
-  /** Fault: the phone loses every Signal session (identity and prekeys stay), as after a reinstall. */
+  /** Fault: the phone loses its Signal sessions and sender keys (its identity stays), as after a reinstall. */
   async forgetSessions(): Promise<void> {
-    const sessions = this.store.dump().filter(([type]) => type === 'session');
-    await this.store.set({ session: Object.fromEntries(sessions.map(([, id]) => [id, null])) });
+    const lost = this.store.dump().filter(([type]) => type === 'session' || type === 'sender-key');
+    const ids = (type: string) => Object.fromEntries(lost.filter(([t]) => t === type).map(([, id]) => [id, null]));
+    await this.store.set({ session: ids('session'), 'sender-key': ids('sender-key') });
   }
 
   get identityKey(): Buffer {
