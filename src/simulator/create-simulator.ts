@@ -54,6 +54,8 @@ export interface Simulator {
   pause(): Promise<void>;
   /** Listens again on the same port after `pause()`. */
   resume(): Promise<void>;
+  /** `pause()` then `resume()`: every client drops and must log in again. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
     controlApp: api,
     pause,
     resume,
+    restart,
     async stop() {
       await pause();
       await ctx.media?.stop();
