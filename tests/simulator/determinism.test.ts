@@ -1,5 +1,4 @@
 import { expect, test, setDefaultTimeout } from 'bun:test';
-import { X509Certificate } from 'node:crypto';
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import { createSimulator } from '../../src/simulator/create-simulator.ts';
@@ -7,14 +6,14 @@ import { createSimulator } from '../../src/simulator/create-simulator.ts';
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);
 
-test('the same seed gives the same root key, numbers, LIDs and ids; another seed does not', async () => {
+test('the same seed gives the same root key, media certificate, numbers, LIDs and ids; another seed does not', async () => {
   const run = async (seed: string) => {
     const sim = await createSimulator({ seed });
     try {
       const a = sim.control.createAccount({ name: 'A' });
       const b = sim.control.createAccount({ name: 'B' });
       const sent = await sim.control.sendText(a.phone, b.phone, 'x');
-      return { root: sim.rootPublicKey.toString('hex'), accounts: [a.phone, a.lid, b.phone, b.lid], id: sent.id, mediaKey: new X509Certificate(sim.mediaCertificatePem ?? '').publicKey.export({ format: 'jwk' }).x };
+      return { root: sim.rootPublicKey.toString('hex'), accounts: [a.phone, a.lid, b.phone, b.lid], id: sent.id, mediaCert: sim.mediaCertificatePem };
     } finally {
       await sim.stop();
     }
@@ -24,6 +23,7 @@ test('the same seed gives the same root key, numbers, LIDs and ids; another seed
   const other = await run('seed-2');
   expect(other.root).not.toBe(first.root);
   expect(other.accounts[1]).not.toBe(first.accounts[1]);
+  expect(other.mediaCert).not.toBe(first.mediaCert);
 });
 
 test('the control API mounts into another Elysia app and shows up in its OpenAPI document', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import type { MediaKind } from '../../src/simulator/media/media-crypto.ts';
+import { selfSignedCert } from '../../src/simulator/media/self-signed-cert.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);
@@ -12,9 +13,13 @@ setDefaultTimeout(20_000);
 let sim: Simulator;
 let dir: string;
 let child: ReturnType<typeof Bun.spawn> | undefined;
+let caFile: string;
 beforeAll(async () => {
-  sim = await createSimulator({ seed: 'media-test' });
+  // The pattern a gateway needs: the certificate is known from the seed before anything starts.
   dir = await mkdtemp(join(tmpdir(), 'wa-sim-media-'));
+  caFile = join(dir, 'media-ca.pem');
+  await writeFile(caFile, selfSignedCert('media-test', '127.0.0.1').cert);
+  sim = await createSimulator({ seed: 'media-test' });
 });
 afterAll(async () => {
   child?.kill();
@@ -42,8 +47,7 @@ const lines = async function* (stream: ReadableStream<Uint8Array>) {
 test('every media type both ways over the HTTPS media host, with WhatsApp media encryption', async () => {
   const me = sim.control.createAccount({ name: 'Media Me' });
   const contact = sim.control.createAccount({ name: 'Media Contact' });
-  const caFile = join(dir, 'media-ca.pem');
-  await writeFile(caFile, sim.mediaCertificatePem ?? '');
+  expect(sim.mediaCertificatePem).toBe(await Bun.file(caFile).text());
   child = Bun.spawn([process.execPath, join(import.meta.dir, 'support/media-client.ts')], {
     env: {
       ...process.env,
