@@ -46,3 +46,21 @@ test('the control API answers malformed JSON with a 400 in contract A shape', as
   expect(res.status).toBe(400);
   expect(await res.json()).toMatchObject({ success: false });
 });
+
+test('odd but well-formed stanzas from a logged-in client get answers, not crashes', async () => {
+  const alice = await linkedClient(sim, 'Odd');
+  const sock = alice.sock;
+  const fetched = await sock.query({ tag: 'iq', attrs: { to: 's.whatsapp.net', xmlns: 'encrypt', type: 'get' }, content: [{ tag: 'key', attrs: {}, content: [{ tag: 'user', attrs: { jid: 'nobody@s.whatsapp.net' } }] }] });
+  expect(JSON.stringify(fetched)).toContain('item-not-found');
+  await expect(sock.groupMetadata('123@g.us')).rejects.toThrow();
+  const usync = await sock.query({ tag: 'iq', attrs: { to: 's.whatsapp.net', xmlns: 'usync', type: 'get' }, content: [{ tag: 'usync', attrs: {} }] });
+  expect(usync.attrs.type).toBe('result');
+  await sock.sendNode({ tag: 'message', attrs: { to: 'nobody@s.whatsapp.net', id: 'ODD1', type: 'text' } });
+  await sock.sendNode({ tag: 'receipt', attrs: { to: 'nobody@s.whatsapp.net' } });
+  await sock.sendNode({ tag: 'message', attrs: { to: '999@g.us', id: 'ODD2', type: 'text' }, content: [{ tag: 'enc', attrs: { type: 'skmsg' }, content: Buffer.from('x') }] });
+  const unknown = await sock.query({ tag: 'iq', attrs: { to: 's.whatsapp.net', xmlns: 'made:up', type: 'get' } });
+  expect(unknown.attrs.type).toBe('result');
+  expect(sim.control.getAccount(alice.account.phone).devices[0]?.online).toBe(true);
+  expect(sim.control.errors()).toEqual([]);
+  endClient(sock);
+});
