@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { Curve, DisconnectReason, proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { deriveSecret, keyPairFromSecret } from '../../src/simulator/crypto/curve.ts';
 import { buildCertChain, verifyCertChain } from '../../src/simulator/noise/noise-cert.ts';
 import { memoryAuth, nextEvent, pairWithQr, startClient, waitForClose } from './support/baileys-client.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -64,4 +67,8 @@ test('an unknown device, or a known one with another noise key, is refused at lo
   impostor.creds.me = paired.creds.me;
   expect(await waitForClose(startClient(sim, impostor))).toBe(DisconnectReason.loggedOut);
   expect(sim.control.getAccount(erin.phone).devices[0]?.online).toBe(false);
+});
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
 });
