@@ -35,7 +35,9 @@ export interface Registry {
   retention: MetricsRetention;
   /** Starts the liveness sweeper and metrics retention. */
   start(): void;
-  /** Stops the timers and commits pending heartbeats. Stop it after the HTTP server. */
+  /** Commits buffered heartbeats now. */
+  flush(): void;
+  /** Stops the timers and commits buffered heartbeats. Stop it after the HTTP server. */
   stop(): void;
 }
 
@@ -49,13 +51,13 @@ export function createRegistry(opts: RegistryOptions): Registry {
   if (!opts.workerToken || !opts.apiKey) throw new Error("the worker registry needs BACKEND_AUTH_TOKEN and API_KEY");
   const now = opts.now ?? Date.now;
   const store = new WorkerStore(db.sqlite, db.orm);
-  const writer = new HeartbeatWriter(store);
+  const writer = new HeartbeatWriter(store, log);
   const ledger = new EventLedger(db.orm);
   const commands = new CommandQueue(db.sqlite, db.orm, now);
   const workers = new WorkerRegistry({ store, orm: db.orm, writer, commands, ledger, now, log });
   const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), now, log });
   const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
-  const reads = new WorkerReads(workers, commands, db.orm, now);
+  const reads = new WorkerReads(workers, commands, db.orm, now, () => writer.flush());
   let timers: { stop(): void }[] = [];
 
   return {
@@ -71,10 +73,11 @@ export function createRegistry(opts: RegistryOptions): Registry {
         runEvery(DOWNSAMPLE_BUCKET_MS, "metrics retention", log, () => retention.run(now())),
       ];
     },
+    flush: () => writer.flush(),
     stop() {
       for (const t of timers) t.stop();
       timers = [];
-      writer.flush();
+      writer.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { t, type TSchema } from "elysia";
+import { ErrorResponse } from "../http/error-model.ts";
 import { SESSION_STATUSES } from "../sessions/schema.ts";
 import { ENVIRONMENTS, WORKER_STATUSES } from "./workers/schema.ts";
 
@@ -34,13 +35,6 @@ export const percent = (examples: number[]) => t.Number({ minimum: 0, maximum: 1
 
 /** Contract A's success reply for the endpoints that answer with a message. */
 export const MessageResponse = <M extends string>(message: M) => t.Object({ success: t.Literal(true), message: t.Literal(message) });
-
-/** Contract A's error shape. */
-export const ErrorResponse = t.Object({
-  success: t.Literal(false),
-  error: t.String({ examples: ["Worker worker-001 is not registered"] }),
-  code: t.String({ examples: ["WORKER_NOT_FOUND"] }),
-});
 
 /** The error statuses every authenticated, validated route can answer with. */
 export const errorResponses = { 400: ErrorResponse, 401: ErrorResponse, 500: ErrorResponse } satisfies Record<number, TSchema>;

@@ -10,6 +10,7 @@ async function replay(r: TestRegistry, example: { method: string; path: string; 
     new Request(`http://localhost${example.path}`, { method: example.method, headers, body: example.request === undefined ? undefined : JSON.stringify(example.request, null, 2) }),
   );
   expect(res.headers.get("content-type")).toStartWith("application/json");
+  r.registry.flush();
   return { status: res.status, body: (await res.json()) as unknown };
 }
 

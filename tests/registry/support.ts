@@ -53,7 +53,10 @@ export function startTestRegistry(opts: { settings?: Partial<RegistrySettings>; 
       if (token !== null) h.authorization = `Bearer ${token}`;
       if (body !== undefined) h["content-type"] = "application/json";
       const res = await app.handle(new Request(`http://localhost${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }));
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      const reply = { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      // Heartbeats are committed every few milliseconds; commit them now so tests can read the tables.
+      registry.flush();
+      return reply;
     },
     close({ keepData = false } = {}) {
       registry.stop();

@@ -1,7 +1,8 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../../http/auth.ts";
 import { strictBody } from "../../http/strict-body.ts";
-import { ErrorResponse, WorkerParams, errorResponses } from "../model.ts";
+import { ErrorResponse } from "../../http/error-model.ts";
+import { WorkerParams, errorResponses } from "../model.ts";
 import { EventReceived, MessageStatusBody, MessageStatusUpdated, SessionStatusBody, SessionStatusUpdated, WorkerEventBody } from "./model.ts";
 import type { EventService } from "./service.ts";
 

@@ -54,7 +54,7 @@ export const MetricsQuery = t.Object({
   until: t.Optional(t.String({ format: "date-time", description: "Newest (inclusive)" })),
   // A pattern rather than a number: Elysia's query coercion reports a bad number without naming the parameter.
   limit: t.Optional(t.String({ pattern: "^(?:[1-9][0-9]{0,2}|1000)$", description: "Rows per page, 1-1000 (default 100)", examples: ["100"] })),
-  cursor: t.Optional(t.String({ maxLength: 200, description: "page.nextCursor of the previous page" })),
+  cursor: t.Optional(t.String({ pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description: "page.nextCursor of the previous page" })),
 });
 
 export const MetricsPageResponse = t.Object({

@@ -1,9 +1,11 @@
-import { and, asc, count, eq, gt, gte, isNotNull, lte, notInArray, or, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, isNotNull, lt, notInArray } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
 import { sessions } from "../../sessions/schema.ts";
 import type { CommandQueue } from "../commands/queue.ts";
+import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
+import { uuidV7Floor } from "../metrics/time-ids.ts";
 import { workerMetrics, type WorkerMetricsRow, type WorkerRow } from "../workers/schema.ts";
 import { NOT_RUNNING, type WorkerRegistry } from "../workers/service.ts";
 import type { MetricsQuery, MetricsView, WorkerDetail, WorkerView } from "./model.ts";
@@ -18,6 +20,8 @@ export class WorkerReads {
     private readonly commands: CommandQueue,
     private readonly orm: BunSQLiteDatabase,
     private readonly now: () => number,
+    /** Commits buffered heartbeats, so a metrics read sees every acknowledged one. */
+    private readonly flushHeartbeats: () => void,
   ) {}
 
   list(): Static<typeof WorkerView>[] {
@@ -47,22 +51,28 @@ export class WorkerReads {
     return { ...this.view(w, owned.length), sessions: owned, pendingCommands: this.commands.pendingFor(workerId) };
   }
 
-  /** Oldest first, paged by an opaque cursor (the last row's time and id), so rows added meanwhile are neither skipped nor repeated. */
+  /**
+   * Oldest first, paged by the last row's id (UUIDv7, so rows added meanwhile
+   * are neither skipped nor repeated). The scan is bounded to when this worker
+   * can have rows: from its registration (less one averaging bucket) to its
+   * last heartbeat.
+   */
   metrics(workerId: string, q: Static<typeof MetricsQuery>): { rows: Static<typeof MetricsView>[]; nextCursor: string | null; limit: number } {
-    this.known(workerId);
+    const w = this.known(workerId);
+    this.flushHeartbeats();
     const limit = q.limit === undefined ? 100 : Number(q.limit);
+    const from = Math.max(q.since === undefined ? 0 : Date.parse(q.since), w.createdAt - DOWNSAMPLE_BUCKET_MS);
+    const to = Math.min(q.until === undefined ? Infinity : Date.parse(q.until), w.lastHeartbeat ?? w.createdAt);
     const m = workerMetrics;
-    const where: (SQL | undefined)[] = [eq(m.workerId, workerId)];
-    if (q.since !== undefined) where.push(gte(m.timestamp, Date.parse(q.since)));
-    if (q.until !== undefined) where.push(lte(m.timestamp, Date.parse(q.until)));
-    if (q.cursor !== undefined) {
-      const c = decodeCursor(q.cursor);
-      where.push(or(gt(m.timestamp, c.timestamp), and(eq(m.timestamp, c.timestamp), gt(m.id, c.id))));
-    }
-    const rows = this.orm.select().from(m).where(and(...where)).orderBy(asc(m.timestamp), asc(m.id)).limit(limit + 1).all();
+    const rows = this.orm
+      .select()
+      .from(m)
+      .where(and(gte(m.id, uuidV7Floor(from)), lt(m.id, uuidV7Floor(to + 1)), q.cursor === undefined ? undefined : gt(m.id, q.cursor), eq(m.workerId, workerId)))
+      .orderBy(asc(m.id))
+      .limit(limit + 1)
+      .all();
     const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { rows: page.map(metricsView), limit, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { rows: page.map(metricsView), limit, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
   }
 
   private known(workerId: string): WorkerRow {
@@ -115,14 +125,4 @@ function metricsView(r: WorkerMetricsRow): Static<typeof MetricsView> {
     samples: r.samples,
     bucketSeconds: r.bucketMs === null ? null : r.bucketMs / 1000,
   };
-}
-
-function encodeCursor(r: WorkerMetricsRow): string {
-  return Buffer.from(`${r.timestamp}.${r.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { timestamp: number; id: string } {
-  const m = /^(\d+)\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!m) throw new AppError(400, "VALIDATION_ERROR", "Invalid query.cursor: not a cursor this API returned");
-  return { timestamp: Number(m[1]), id: m[2]! };
 }

@@ -1,7 +1,8 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../../http/auth.ts";
 import { strictBody } from "../../http/strict-body.ts";
-import { ErrorResponse, WorkerParams, errorResponses } from "../model.ts";
+import { ErrorResponse } from "../../http/error-model.ts";
+import { WorkerParams, errorResponses } from "../model.ts";
 import { HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse, UnregisterResponse } from "./model.ts";
 import type { WorkerRegistry } from "./service.ts";
 
@@ -31,9 +32,9 @@ export function workerRoutes(registry: WorkerRegistry, workerToken: string) {
     )
     .put(
       "/:workerId/heartbeat",
-      async ({ params, body }) => ({
+      ({ params, body }) => ({
         success: true as const,
-        data: { workerId: params.workerId, status: "acknowledged" as const, commands: await registry.heartbeat(params.workerId, body) },
+        data: { workerId: params.workerId, status: "acknowledged" as const, commands: registry.heartbeat(params.workerId, body) },
       }),
       {
         params: WorkerParams,

@@ -31,7 +31,7 @@ export interface WorkerRegistryDeps {
  * The registry of workers: who is registered, at which endpoint, whether it
  * is alive. All of it is held in memory, since this coordinator is the only
  * writer of its data dir, and persisted on every change (heartbeats through
- * the group-commit writer, the rest at once).
+ * the buffered writer, the rest at once).
  */
 export class WorkerRegistry {
   private readonly byId = new Map<string, WorkerRow>();
@@ -45,7 +45,7 @@ export class WorkerRegistry {
     for (const w of deps.store.loadWorkers()) {
       this.byId.set(w.id, w);
       this.byEndpoint.set(w.endpoint, w);
-      const m = deps.store.latestMetrics(w.id);
+      const m = deps.store.latestMetrics(w);
       if (m) this.lastMetrics.set(w.id, m);
     }
   }
@@ -106,9 +106,10 @@ export class WorkerRegistry {
     return { assignedSessions: this.assignedSessions(row.id) };
   }
 
-  /** Records a heartbeat; resolves (with the commands to deliver) once it is committed. */
-  async heartbeat(workerId: string, body: Static<typeof HeartbeatBody>): Promise<Command[]> {
+  /** Records a heartbeat (committed within a few milliseconds) and returns the commands to deliver. */
+  heartbeat(workerId: string, body: Static<typeof HeartbeatBody>): Command[] {
     const w = this.registered(workerId);
+    this.deps.writer.throwIfFailing();
     const now = this.deps.now();
     if (w.status === "OFFLINE" && body.status !== "OFFLINE") this.deps.log.info({ workerId }, "worker is heartbeating again");
     w.status = body.status;
@@ -118,9 +119,8 @@ export class WorkerRegistry {
     w.offlineReason = body.status === "OFFLINE" ? "reported by the worker" : null;
     const metrics = metricsRow(workerId, body, now);
     this.lastMetrics.set(workerId, metrics);
-    const commands = this.deps.commands.exchange(workerId, body.ackCommandIds);
-    await this.deps.writer.write(w, metrics);
-    return commands;
+    this.deps.writer.write(w, metrics);
+    return this.deps.commands.exchange(workerId, body.ackCommandIds);
   }
 
   /** Marks the worker OFFLINE and unregistered; its heartbeats get 404 until it registers again. Repeating it is harmless. */

@@ -1,7 +1,9 @@
-import type { Database } from "bun:sqlite";
-import { desc, eq, getTableColumns, sql, type Placeholder } from "drizzle-orm";
+import type { Database, Statement } from "bun:sqlite";
+import { and, desc, eq, getTableColumns, gte, lt, sql, type Placeholder } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
+import { uuidV7Floor } from "../metrics/time-ids.ts";
 import { workerMetrics, workers, type WorkerMetricsRow, type WorkerRow } from "./schema.ts";
 
 /** A placeholder per column, named after its property, so a prepared statement runs with a whole row. */
@@ -9,15 +11,22 @@ function placeholders(table: SQLiteTable): Record<string, Placeholder> {
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((k) => [k, sql.placeholder(k)]));
 }
 
+const ROW_LAG_MS = 1000;
+const stateOf = (w: WorkerRow) => `${w.status}|${w.currentSessions}|${w.offlineReason ?? ""}`;
+
 /**
  * The workers and worker_metrics tables. The registry keeps every worker in
  * memory (one coordinator owns the data dir) and writes whole rows through
- * here, so the table always holds what memory holds. The statements are
- * prepared once: heartbeats write through them thousands of times a second.
+ * here, so the table always holds what memory holds.
  */
 export class WorkerStore {
   private readonly upsertWorker;
-  private readonly insertMetrics;
+  // Heartbeats run these thousands of times a second: plain bun:sqlite statements, without drizzle's per-call mapping.
+  private readonly insertMetrics: Statement;
+  private readonly metricsKeys: (keyof WorkerMetricsRow)[];
+  private readonly updateHeartbeat: Statement;
+  /** What each worker's row holds, as far as heartbeats change it. */
+  private readonly stored = new Map<string, { state: string; lastHeartbeat: number | null }>();
 
   constructor(
     readonly sqlite: Database,
@@ -27,22 +36,55 @@ export class WorkerStore {
     const updatable = Object.entries(getTableColumns(workers)).filter(([k]) => k !== "id" && k !== "createdAt");
     const set = Object.fromEntries(updatable.map(([k, column]) => [k, sql.raw(`excluded."${column.name}"`)]));
     this.upsertWorker = orm.insert(workers).values(placeholders(workers) as never).onConflictDoUpdate({ target: workers.id, set }).prepare();
-    this.insertMetrics = orm.insert(workerMetrics).values(placeholders(workerMetrics) as never).prepare();
+    const metricsColumns = Object.entries(getTableColumns(workerMetrics));
+    this.metricsKeys = metricsColumns.map(([k]) => k as keyof WorkerMetricsRow);
+    this.insertMetrics = sqlite.prepare(
+      `INSERT INTO worker_metrics (${metricsColumns.map(([, c]) => `"${c.name}"`).join(", ")}) VALUES (${metricsColumns.map(() => "?").join(", ")})`,
+    );
+    this.updateHeartbeat = sqlite.prepare("UPDATE workers SET status = ?, current_sessions = ?, last_heartbeat = ?, updated_at = ?, offline_reason = ? WHERE id = ?");
   }
 
   saveWorker(row: WorkerRow): void {
     this.upsertWorker.run(row);
+    this.remember(row);
   }
 
   addMetrics(row: WorkerMetricsRow): void {
-    this.insertMetrics.run(row);
+    this.insertMetrics.run(...this.metricsKeys.map((k) => row[k]));
+  }
+
+  /** Writes the columns a heartbeat changes; the rest only change through `saveWorker`. */
+  saveHeartbeat(w: WorkerRow): void {
+    this.updateHeartbeat.run(w.status, w.currentSessions, w.lastHeartbeat, w.updatedAt, w.offlineReason, w.id);
+    this.remember(w);
+  }
+
+  /**
+   * Whether a heartbeat must rewrite the worker's row: its state changed, or
+   * the stored last_heartbeat is a second or more behind. Rewriting the row on
+   * every heartbeat would cost a commit's worth of pages for nothing; this way
+   * the row lags by under a second (liveness counts in tens of seconds).
+   */
+  heartbeatRowStale(w: WorkerRow): boolean {
+    const stored = this.stored.get(w.id);
+    return !stored || stored.state !== stateOf(w) || (w.lastHeartbeat ?? 0) - (stored.lastHeartbeat ?? 0) >= ROW_LAG_MS;
+  }
+
+  private remember(w: WorkerRow): void {
+    this.stored.set(w.id, { state: stateOf(w), lastHeartbeat: w.lastHeartbeat });
   }
 
   loadWorkers(): WorkerRow[] {
-    return this.orm.select().from(workers).all();
+    const rows = this.orm.select().from(workers).all();
+    for (const w of rows) this.remember(w);
+    return rows;
   }
 
-  latestMetrics(workerId: string): WorkerMetricsRow | undefined {
-    return this.orm.select().from(workerMetrics).where(eq(workerMetrics.workerId, workerId)).orderBy(desc(workerMetrics.timestamp), desc(workerMetrics.id)).limit(1).get();
+  /** The worker's newest metrics row, looked for only where it can be: between its registration and its last heartbeat. */
+  latestMetrics(w: WorkerRow): WorkerMetricsRow | undefined {
+    const m = workerMetrics;
+    const from = uuidV7Floor(w.createdAt - DOWNSAMPLE_BUCKET_MS);
+    const to = uuidV7Floor(Math.max(w.lastHeartbeat ?? 0, w.updatedAt) + 1);
+    return this.orm.select().from(m).where(and(gte(m.id, from), lt(m.id, to), eq(m.workerId, w.id))).orderBy(desc(m.id)).limit(1).get();
   }
 }
