@@ -54,7 +54,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       lifecycle.add("database", () => db.close());
       log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
       probes.push({ name: "database", check: () => db.ping() });
-      const api = integratorApi({ apiKey: secrets.apiKey ?? "", orm: db.orm, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
+      const api = integratorApi({ apiKey: secrets.apiKey ?? "", db, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
       lifecycle.add("job producer", api.stop);
       plugins.push(...api.plugins);
     }
