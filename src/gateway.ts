@@ -5,18 +5,19 @@ import { resolveSecrets } from "./config/secrets.ts";
 import { healthRoutes } from "./health/index.ts";
 import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
+import type { Listener } from "./http/listener.ts";
+import { buildApp } from "./http/server.ts";
 import { integratorApi } from "./integrator-api.ts";
-import { buildApp, startHttpServer } from "./http/server.ts";
 import { openDatabase } from "./platform/db/database.ts";
 import { ensureInstanceId } from "./platform/db/instance-id.ts";
 import { Lifecycle } from "./platform/lifecycle.ts";
 import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
+import { createRegistry } from "./registry/index.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningGateway {
-  port: number;
   /** Stops everything in reverse order; false if something overran the grace period. */
   stop(): Promise<boolean>;
 }
@@ -26,7 +27,7 @@ export interface RunningGateway {
  * registers each with the lifecycle so they stop in reverse order. Nothing in
  * the codebase starts on import; it all starts here.
  */
-export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+export async function startGateway(config: Config, log: Logger, listener: Listener): Promise<RunningGateway> {
   const lifecycle = new Lifecycle(log);
   const runsCoordinator = config.role !== "worker";
   try {
@@ -44,7 +45,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       log.info({ redis: redactUrl(redisUrl) }, "using external Redis");
     }
     const redis = await connectRedis(redisUrl, `wa-gateway:${config.role}`);
-    lifecycle.add("redis client", async () => void (await redis.quit()));
+    // QUIT waits for Redis to answer; if Redis is already gone, do not wait out the grace period for it.
+    lifecycle.add("redis client", async () => {
+      await Promise.race([redis.quit().catch(() => undefined), Bun.sleep(1000)]);
+      redis.disconnect();
+    });
     if (config.redisUrl) await warnOnEviction(redis, log);
 
     const probes: ReadinessProbe[] = [{ name: "redis", check: async () => void (await redis.ping()) }];
@@ -54,6 +59,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       lifecycle.add("database", () => db.close());
       log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
       probes.push({ name: "database", check: () => db.ping() });
+      const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
+      registry.start();
+      lifecycle.add("worker registry", registry.stop);
+      plugins.push(...registry.plugins);
       const api = integratorApi({ apiKey: secrets.apiKey ?? "", db, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
       lifecycle.add("job producer", api.stop);
       plugins.push(...api.plugins);
@@ -61,10 +70,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
     const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
-    const http = startHttpServer(app, { host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, log });
-    lifecycle.add("http server", http.stop);
-    log.info({ role: config.role, version: VERSION, port: http.port, docs: `http://localhost:${http.port}/docs` }, "wa-gateway started");
-    return { port: http.port, stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
+    app.compile();
+    listener.serve(app.fetch);
+    // Registered last so it stops first: intake ends before the parts it feeds.
+    lifecycle.add("http server", listener.stop);
+    log.info({ role: config.role, version: VERSION, port: listener.port, docs: `http://localhost:${listener.port}/docs` }, "wa-gateway started");
+    return { stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
   } catch (err) {
     await lifecycle.stopAll(config.shutdownGraceMs);
     throw err;

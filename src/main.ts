@@ -1,13 +1,15 @@
-import { loadConfig } from "./config/config.ts";
+import { loadConfig, type Config } from "./config/config.ts";
 import { ConfigError } from "./config/config-error.ts";
 import { helpText } from "./config/help.ts";
-import { startGateway } from "./gateway.ts";
-import { createLogger } from "./platform/logger.ts";
+import { listen } from "./http/listener.ts";
+import { createLogger, type Logger } from "./platform/logger.ts";
 import { StartupError } from "./platform/startup-error.ts";
 import { VERSION } from "./version.ts";
 
 /**
- * Entry point: parse config, start the role, and stop on SIGTERM/SIGINT.
+ * Entry point: parse config, bind the port, load and start the role, and stop on
+ * SIGTERM/SIGINT. Only config, logging and the listener are imported up front;
+ * the rest loads after the port answers liveness, which keeps startup fast.
  * Exit status: 0 clean stop, 1 failure, 2 bad configuration.
  */
 async function main(): Promise<number> {
@@ -29,9 +31,20 @@ async function main(): Promise<number> {
   }
 
   const log = createLogger(config.logLevel);
-  let gateway;
+  // Listen for signals before starting anything: a SIGTERM during startup must
+  // still stop what has started (Redis included) instead of killing the process.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  let running: { stop(): Promise<unknown> };
   try {
-    gateway = await startGateway(config, log);
+    if (command === "simulator") {
+      const { runSimulator } = await import("./simulator/run-simulator.ts");
+      running = await runSimulator(config, log);
+    } else {
+      running = await startRole(config, log);
+    }
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, 2);
     if (err instanceof StartupError) return fail(err.message, 1);
@@ -39,18 +52,32 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
+  const signal = await stopRequested;
   log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
   // A second signal means the operator will not wait for the grace period.
   const force = () => process.exit(1);
   process.once("SIGTERM", force);
   process.once("SIGINT", force);
-  const clean = await gateway.stop();
-  log.info({ clean }, "stopped");
+  const clean = await running.stop();
+  log.info({ clean: clean !== false }, "stopped");
   return 0;
+}
+
+async function startRole(config: Config, log: Logger): Promise<{ stop(): Promise<unknown> }> {
+  let listener;
+  try {
+    listener = listen({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, version: VERSION, role: config.role });
+  } catch (err) {
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  log.info({ host: config.host, port: listener.port }, "HTTP server listening");
+  try {
+    const { startGateway } = await import("./gateway.ts");
+    return await startGateway(config, log, listener);
+  } catch (err) {
+    await listener.stop();
+    throw err;
+  }
 }
 
 function fail(message: string, status: number): number {

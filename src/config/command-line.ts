@@ -1,7 +1,7 @@
 import { SETTINGS, type Setting } from "./settings.ts";
 import { ConfigError } from "./config-error.ts";
 
-export type Command = "run" | "help" | "version";
+export type Command = "run" | "help" | "version" | "simulator";
 
 export interface CommandLine {
   command: Command;
@@ -22,7 +22,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (arg === "--help" || arg === "-h") return { command: "help", flags };
     if (arg === "--version" || arg === "-v") return { command: "version", flags };
     if (!arg.startsWith("--")) {
-      if (arg === "help" || arg === "version") {
+      if (arg === "help" || arg === "version" || arg === "simulator") {
         command = arg;
         continue;
       }

@@ -29,6 +29,12 @@ export interface Config {
   shutdownGraceMs: number;
   maxBodyBytes: number;
   webhookUrl?: string;
+  simSeed: string;
+  heartbeatIntervalMs: number;
+  /** Longer than the interval; 3 intervals unless set. */
+  heartbeatTimeoutMs: number;
+  metricsRawRetentionMs: number;
+  metricsRetentionMs: number;
   maxMediaBytes: number;
   allowPrivateMediaUrls: boolean;
   /** Per-session cap on message jobs per minute; 0 = no cap. */
@@ -78,12 +84,19 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const role = read(SETTINGS.role) ?? "all";
   const standalone = read(SETTINGS.standalone) ?? false;
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
-  const port = read(SETTINGS.port) ?? (role === "worker" ? 8001 : 8000);
+  const port = read(SETTINGS.port) ?? (command === "simulator" ? 8900 : role === "worker" ? 8001 : 8000);
+  const heartbeatIntervalMs = read(SETTINGS.heartbeatInterval) ?? 10_000;
+  const heartbeatTimeoutMs = read(SETTINGS.heartbeatTimeout) ?? 3 * heartbeatIntervalMs;
+  if (heartbeatTimeoutMs <= heartbeatIntervalMs) throw new ConfigError(`--heartbeat-timeout (${heartbeatTimeoutMs}ms) must be longer than --heartbeat-interval (${heartbeatIntervalMs}ms)`);
+  const metricsRawRetentionMs = read(SETTINGS.metricsRawRetention) ?? 24 * 3_600_000;
+  const metricsRetentionMs = read(SETTINGS.metricsRetention) ?? 30 * 86_400_000;
+  if (metricsRetentionMs < metricsRawRetentionMs) throw new ConfigError(`--metrics-retention (${metricsRetentionMs}ms) must not be shorter than --metrics-raw-retention (${metricsRawRetentionMs}ms)`);
 
   const config: Config = {
     role,
     standalone,
-    host: read(SETTINGS.host) ?? "0.0.0.0",
+    // The simulator is a test tool: keep it off the network unless asked.
+    host: read(SETTINGS.host) ?? (command === "simulator" ? "127.0.0.1" : "0.0.0.0"),
     port,
     dataDir: resolve(cwd, read(SETTINGS.dataDir) ?? "./data"),
     redisUrl: read(SETTINGS.redisUrl),
@@ -96,6 +109,11 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
     webhookUrl: read(SETTINGS.webhookUrl),
+    simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs,
+    metricsRawRetentionMs,
+    metricsRetentionMs,
     maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,
     allowPrivateMediaUrls: read(SETTINGS.allowPrivateMediaUrls) ?? false,
     rateLimitPerMinute: read(SETTINGS.rateLimitPerMinute) ?? 0,

@@ -11,6 +11,7 @@ export function helpText(version: string): string {
     "",
     "Usage:",
     "  wa-gateway [--role=all|coordinator|worker] [options]",
+    "  wa-gateway simulator [--port=8900] [--sim-seed=<seed>]   a local WhatsApp simulator for tests and demos",
     "  wa-gateway --help | --version",
     "",
     "Each setting is read from its flag, then its environment variable, then .env",

@@ -42,6 +42,13 @@ export const duration: Parser<number> = (raw) => {
   return Number(m[1]) * DURATION_UNITS[m[2] ?? "ms"]!;
 };
 
+/** A duration that must be more than zero, e.g. an interval a timer runs at. */
+export const positiveDuration: Parser<number> = (raw) => {
+  const ms = duration(raw);
+  if (ms <= 0) throw new ParseError(`must be a duration above zero like 500ms, 10s or 5m, got "${raw}"`);
+  return ms;
+};
+
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** Sizes accept a unit ("512kb", "25mb"); a bare number means bytes. */

@@ -1,7 +1,7 @@
 import { t } from "elysia";
 
 export const HealthResponse = t.Object({
-  status: t.Literal("ok"),
+  status: t.Union([t.Literal("ok"), t.Literal("starting")], { description: "\"starting\" while the process loads; /ready says when it serves" }),
   version: t.String({ examples: ["0.1.0"] }),
   role: t.Union([t.Literal("all"), t.Literal("coordinator"), t.Literal("worker")]),
   uptime: t.Number({ description: "Seconds since this process started" }),

@@ -33,7 +33,7 @@ export function apiDocs(version: string) {
           },
         },
         // Scalar's type lists every option as required; these are the only ones we change.
-        scalar: { cdn: SCALAR_ROUTE, withDefaultFonts: false, hideClientButton: true } as ElysiaOpenAPIConfig["scalar"],
+        scalar: { cdn: SCALAR_ROUTE, withDefaultFonts: false, hideClientButton: true, showDeveloperTools: "never" } as ElysiaOpenAPIConfig["scalar"],
       }),
     )
     .get(SCALAR_ROUTE, () => new Response(Bun.file(scalarScript), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" } }))

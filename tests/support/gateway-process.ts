@@ -6,7 +6,7 @@ export const BINARY = join(ROOT, "dist/wa-gateway");
 
 export interface GatewayProcess {
   proc: Subprocess<"ignore", "pipe", "pipe">;
-  /** Set once the gateway logged that it listens. */
+  /** Set once the gateway logged that it started. */
   baseUrl: string;
   port: number;
   /** Every JSON log line so far. */
@@ -72,7 +72,8 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
           try {
             const entry = JSON.parse(line) as Record<string, unknown>;
             logs.push(entry);
-            if (entry.msg === "HTTP server listening" && typeof entry.port === "number") {
+            // "started", not "listening": the port answers liveness before the app is ready.
+            if (entry.msg === "wa-gateway started" && typeof entry.port === "number") {
               clearTimeout(timer);
               resolve(entry.port);
             }

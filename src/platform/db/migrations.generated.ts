@@ -2,8 +2,10 @@
 import type { EmbeddedMigration } from "./embedded-migration.ts";
 import m0 from "../../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../../drizzle/0001_sessions.sql" with { type: "text" };
+import m2 from "../../../drizzle/0002_registry.sql" with { type: "text" };
 
 export const MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795225317957, breakpoints: true, sql: m0 },
   { tag: "0001_sessions", when: 1795225424719, breakpoints: true, sql: m1 },
+  { tag: "0002_registry", when: 1795225754053, breakpoints: true, sql: m2 },
 ];

@@ -1,0 +1,26 @@
+import { t, type Static } from "elysia";
+import { SessionId, Timestamp } from "../model.ts";
+
+const CommandId = t.String({ description: "Unique; a worker that sees an id twice (at-least-once delivery) must act only once", examples: ["01936f5e-8c2a-7b1e-9f4d-2c5a7e1b3d90"] });
+
+const sessionCommand = <T extends string>(type: T, description: string) =>
+  t.Object({ commandId: CommandId, type: t.Literal(type), sessionId: SessionId, issuedAt: Timestamp }, { description });
+
+/**
+ * What a heartbeat response's `data.commands` can carry. Commands are
+ * delivered at least once: each stays in every heartbeat response until a
+ * later heartbeat acknowledges it (see the heartbeat's `ackCommandIds`).
+ */
+export const Command = t.Union(
+  [
+    sessionCommand("START_SESSION", "Start (or resume) the session here: connect its socket; a new session produces a QR code."),
+    sessionCommand("STOP_SESSION", "Disconnect the session and free its memory, keeping its auth data so it can start again, here or elsewhere."),
+    sessionCommand("DELETE_SESSION", "Log the session out and delete its auth data for good."),
+    t.Object(
+      { commandId: CommandId, type: t.Literal("DRAIN"), issuedAt: Timestamp },
+      { description: "Take no new sessions and report status MAINTENANCE; keep running the current ones until they are moved away." },
+    ),
+  ],
+  { description: "A coordinator→worker command, told apart by `type`." },
+);
+export type Command = Static<typeof Command>;

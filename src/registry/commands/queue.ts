@@ -1,0 +1,95 @@
+import type { Database } from "bun:sqlite";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { Command } from "./model.ts";
+import { workerCommands, type CommandRow } from "./schema.ts";
+
+export type NewCommand = { type: "DRAIN" } | { type: "START_SESSION" | "STOP_SESSION" | "DELETE_SESSION"; sessionId: string };
+
+/**
+ * The durable per-worker command queue, mirrored in memory so a heartbeat
+ * with nothing pending touches no table.
+ *
+ * Acknowledgement: a heartbeat that lists `ackCommandIds` acknowledges exactly
+ * those, and everything else pending is sent again (a lost response loses
+ * nothing). A heartbeat without that field (a worker built from contract A
+ * alone) acknowledges what the previous response carried.
+ */
+export class CommandQueue {
+  /** Unacknowledged commands per worker, oldest first. */
+  private readonly pending = new Map<string, CommandRow[]>();
+
+  constructor(
+    private readonly sqlite: Database,
+    private readonly orm: BunSQLiteDatabase,
+    private readonly now: () => number,
+  ) {
+    const rows = orm.select().from(workerCommands).where(isNull(workerCommands.ackedAt)).orderBy(workerCommands.createdAt, workerCommands.id).all();
+    for (const row of rows) this.listFor(row.workerId).push(row);
+  }
+
+  /** Queues a command for the worker's next heartbeat. The worker must exist in the registry. */
+  enqueue(workerId: string, command: NewCommand): Command {
+    const row: CommandRow = {
+      id: Bun.randomUUIDv7(),
+      workerId,
+      type: command.type,
+      sessionId: "sessionId" in command ? command.sessionId : null,
+      createdAt: this.now(),
+      deliveredAt: null,
+      deliveryCount: 0,
+      ackedAt: null,
+    };
+    this.orm.insert(workerCommands).values(row).run();
+    this.listFor(workerId).push(row);
+    return toCommand(row);
+  }
+
+  /** Settles acknowledgements and returns what this heartbeat's response must carry. */
+  exchange(workerId: string, ackCommandIds: readonly string[] | undefined): Command[] {
+    const list = this.pending.get(workerId);
+    if (!list?.length) return [];
+    const now = this.now();
+    const explicit = ackCommandIds && new Set(ackCommandIds);
+    const acked = list.filter((c) => (explicit ? explicit.has(c.id) : c.deliveredAt !== null));
+    const outgoing = list.filter((c) => !acked.includes(c));
+    this.sqlite.transaction(() => {
+      if (acked.length > 0) this.orm.update(workerCommands).set({ ackedAt: now }).where(inArray(workerCommands.id, acked.map((c) => c.id))).run();
+      for (const c of outgoing) {
+        c.deliveredAt = now;
+        c.deliveryCount += 1;
+        this.orm.update(workerCommands).set({ deliveredAt: now, deliveryCount: c.deliveryCount }).where(eq(workerCommands.id, c.id)).run();
+      }
+    })();
+    this.pending.set(workerId, outgoing);
+    return outgoing.map(toCommand);
+  }
+
+  /** What the worker has not acknowledged yet, oldest first. */
+  pendingFor(workerId: string): Command[] {
+    return (this.pending.get(workerId) ?? []).map(toCommand);
+  }
+
+  /**
+   * A worker that registers again has restarted and lost whatever it was told
+   * but had not acknowledged: send all of it again rather than let the next
+   * heartbeat acknowledge it implicitly.
+   */
+  redeliver(workerId: string): void {
+    for (const c of this.pending.get(workerId) ?? []) c.deliveredAt = null;
+    this.orm.update(workerCommands).set({ deliveredAt: null }).where(and(eq(workerCommands.workerId, workerId), isNull(workerCommands.ackedAt))).run();
+  }
+
+  private listFor(workerId: string): CommandRow[] {
+    let list = this.pending.get(workerId);
+    if (!list) this.pending.set(workerId, (list = []));
+    return list;
+  }
+}
+
+function toCommand(row: CommandRow): Command {
+  const base = { commandId: row.id, issuedAt: new Date(row.createdAt).toISOString() };
+  if (row.type === "DRAIN") return { ...base, type: row.type };
+  // The table's CHECK guarantees a session id on every session command.
+  return { ...base, type: row.type, sessionId: row.sessionId ?? "" };
+}

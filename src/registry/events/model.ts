@@ -1,0 +1,61 @@
+import { t } from "elysia";
+import { MESSAGE_STATUSES } from "./schema.ts";
+import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId } from "../model.ts";
+
+export const EventName = t.String({
+  pattern: "^[A-Za-z][A-Za-z0-9_.:-]{0,63}$",
+  description:
+    "Contract A's names: session_created, session_qr_ready, session_connected, session_disconnected, session_deleted, " +
+    "session_status_changed, message_sent, message_received, message_failed, message_status, worker_started, worker_stopping, worker_error. " +
+    "Other names are accepted and stored (so newer workers keep working) but change nothing.",
+  examples: ["session_status_changed"],
+});
+
+export const MessageStatus = t.UnionEnum(MESSAGE_STATUSES);
+
+/** What a session event's `data` may say; every field optional, more fields allowed. */
+export const SessionData = t.Object({
+  status: t.Optional(SessionStatus),
+  phoneNumber: t.Optional(t.String({ pattern: "^\\+?[0-9]{5,20}$", examples: ["+6281234567890"] })),
+  qrCode: t.Optional(t.String({ maxLength: 262_144, description: "The QR code as an image data URL", examples: ["data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA..."] })),
+  qrString: t.Optional(t.String({ maxLength: 4096, description: "The raw QR payload; kept in preference to the image", examples: ["1@ABC123XYZ..."] })),
+  qrExpiresAt: t.Optional(t.String({ format: "date-time", description: "When the QR code expires; 60 s after receipt if not given" })),
+  pairingCode: t.Optional(t.String({ maxLength: 16, examples: ["ABCD-1234"] })),
+  error: t.Optional(t.String({ maxLength: 2000 })),
+});
+
+const messageFields = {
+  messageId: t.String({ minLength: 1, maxLength: 256, pattern: "^[!-~]+$", examples: ["msg_12345"] }),
+  to: t.Optional(t.String({ maxLength: 256, examples: ["6281234567890@s.whatsapp.net"] })),
+  sentAt: t.Optional(Timestamp),
+  deliveredAt: t.Optional(Timestamp),
+  readAt: t.Optional(Timestamp),
+  playedAt: t.Optional(Timestamp),
+  failedAt: t.Optional(Timestamp),
+  error: t.Optional(t.String({ maxLength: 2000 })),
+};
+
+/** A message status report: the status only moves forward (a late "sent" does not undo "read"). */
+export const MessageData = t.Object({ ...messageFields, status: MessageStatus });
+/** message_sent and message_failed imply their status. */
+export const MessageEventData = t.Object({ ...messageFields, status: t.Optional(MessageStatus) });
+
+const envelope = {
+  event: EventName,
+  timestamp: t.Optional(Timestamp),
+};
+
+export const WorkerEventBody = t.Object({
+  ...envelope,
+  sessionId: t.Optional(SessionId),
+  /** If given, it must equal the path's workerId. */
+  workerId: t.Optional(WorkerId),
+  data: t.Optional(t.Record(t.String(), t.Unknown(), { description: "Checked against SessionData or MessageData for session and message events" })),
+});
+
+export const SessionStatusBody = t.Object({ ...envelope, sessionId: SessionId, workerId: WorkerId, data: SessionData });
+export const MessageStatusBody = t.Object({ ...envelope, sessionId: SessionId, workerId: WorkerId, data: MessageData });
+
+export const EventReceived = MessageResponse("Event received");
+export const SessionStatusUpdated = MessageResponse("Session status updated");
+export const MessageStatusUpdated = MessageResponse("Message status updated");

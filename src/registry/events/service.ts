@@ -1,0 +1,155 @@
+import type { Database } from "bun:sqlite";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { Static } from "elysia";
+import type { SessionStatus } from "../../sessions/schema.ts";
+import { AppError } from "../../http/errors.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { checkPart } from "../check-part.ts";
+import type { EventLedger } from "./ledger.ts";
+import { applyMessageUpdate } from "./message-updates.ts";
+import { MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
+import type { EventSource, MessageStatus } from "./schema.ts";
+import { applySessionUpdate } from "./session-updates.ts";
+
+/** Session events and the status each implies when `data.status` is absent (null: none). */
+const SESSION_EVENTS = new Map<string, SessionStatus | null>([
+  ["session_created", "created"],
+  ["session_qr_ready", "qr_required"],
+  ["qr_ready", "qr_required"],
+  ["session_connected", "connected"],
+  ["session_disconnected", "disconnected"],
+  ["session_deleted", "deleted"],
+  ["session_status_changed", null],
+]);
+const MESSAGE_EVENTS = new Map<string, MessageStatus | null>([
+  ["message_sent", "sent"],
+  ["message_failed", "failed"],
+  ["message_status", null],
+]);
+/** Known, stored, and otherwise left alone here (inbound messages are the webhook feature's). */
+const OTHER_EVENTS = new Set(["message_received", "worker_started", "worker_stopping", "worker_error"]);
+/** Bounds the memory spent remembering which unknown names were logged. */
+const MAX_UNKNOWN_NAMES = 1000;
+
+const STATUS_TIME_FIELD: Partial<Record<MessageStatus, "sentAt" | "deliveredAt" | "readAt" | "playedAt" | "failedAt">> = {
+  sent: "sentAt",
+  delivered: "deliveredAt",
+  read: "readAt",
+  played: "playedAt",
+  failed: "failedAt",
+};
+
+type SessionDataValue = Static<typeof SessionData>;
+type MessageEventDataValue = Static<typeof MessageEventData>;
+
+export interface EventServiceDeps {
+  sqlite: Database;
+  orm: BunSQLiteDatabase;
+  ledger: EventLedger;
+  isKnownWorker(workerId: string): boolean;
+  now(): number;
+  log: Logger;
+}
+
+/**
+ * Takes events from workers (contract A's events endpoint and its two
+ * webhooks): stores every one in the ledger, then applies what it says to the
+ * sessions and message-status tables, in one transaction.
+ */
+export class EventService {
+  private readonly unknownLogged = new Set<string>();
+  constructor(private readonly deps: EventServiceDeps) {}
+
+  /** `POST /workers/{workerId}/events`: any event; session and message ones must carry their data. */
+  receiveWorkerEvent(workerId: string, body: Static<typeof WorkerEventBody>): void {
+    if (body.workerId !== undefined && body.workerId !== workerId) {
+      throw new AppError(400, "VALIDATION_ERROR", `Invalid body.workerId: "${body.workerId}" does not match the path's workerId "${workerId}"`);
+    }
+    const sessionStatus = SESSION_EVENTS.get(body.event);
+    const messageStatus = MESSAGE_EVENTS.get(body.event);
+    if (sessionStatus !== undefined) {
+      const data = checkPart(SessionData, body.data ?? {}, "body.data");
+      const sessionId = requireSession(body);
+      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, data, sessionStatus, at));
+    } else if (messageStatus !== undefined) {
+      const data = checkPart(MessageEventData, body.data ?? {}, "body.data");
+      const sessionId = requireSession(body);
+      const status = data.status ?? messageStatus;
+      if (!status) throw new AppError(400, "VALIDATION_ERROR", `Invalid body.data.status: required for ${body.event} events`);
+      this.record("events", workerId, body, (at, eventId) => this.applyMessage(sessionId, workerId, data, status, at, eventId));
+    } else {
+      this.record("events", workerId, body, () => {});
+      if (body.event === "worker_error") this.deps.log.warn({ workerId, data: body.data }, "worker reported an error");
+      else if (!OTHER_EVENTS.has(body.event)) this.noteUnknown(body.event, workerId);
+    }
+  }
+
+  /** `POST /webhooks/session-status`: whatever its name, the event updates the session. */
+  receiveSessionStatus(body: Static<typeof SessionStatusBody>): void {
+    const implied = SESSION_EVENTS.get(body.event);
+    if (implied === undefined) this.noteUnknown(body.event, body.workerId);
+    this.record("session-status", body.workerId, body, (at) => this.applySession(body.event, body.sessionId, body.workerId, body.data, implied ?? null, at));
+  }
+
+  /** `POST /webhooks/message-status`: whatever its name, the event updates the message. */
+  receiveMessageStatus(body: Static<typeof MessageStatusBody>): void {
+    if (!MESSAGE_EVENTS.has(body.event)) this.noteUnknown(body.event, body.workerId);
+    this.record("message-status", body.workerId, body, (at, eventId) => this.applyMessage(body.sessionId, body.workerId, body.data, body.data.status, at, eventId));
+  }
+
+  private record(
+    source: EventSource,
+    workerId: string,
+    body: { event: string; sessionId?: string; data?: unknown; timestamp?: string },
+    apply: (at: number, eventId: string) => void,
+  ): void {
+    if (!this.deps.isKnownWorker(workerId)) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${workerId} is not registered`);
+    const at = this.deps.now();
+    this.deps.sqlite.transaction(() => {
+      const row = this.deps.ledger.append({
+        event: body.event,
+        source,
+        workerId,
+        sessionId: body.sessionId,
+        data: body.data,
+        occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
+        receivedAt: at,
+      });
+      apply(at, row.eventId);
+    })();
+  }
+
+  private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number): void {
+    applySessionUpdate(this.deps.orm, { sessionId, workerId, status: data.status ?? implied ?? undefined, data, at });
+    this.deps.log.debug({ event, sessionId, workerId, status: data.status ?? implied }, "session event applied");
+  }
+
+  private applyMessage(sessionId: string, workerId: string, data: MessageEventDataValue, status: MessageStatus, at: number, eventId: string): void {
+    const timeField = STATUS_TIME_FIELD[status];
+    const reported = timeField ? data[timeField] : undefined;
+    const applied = applyMessageUpdate(this.deps.orm, {
+      messageId: data.messageId,
+      sessionId,
+      workerId,
+      status,
+      recipient: data.to,
+      error: data.error,
+      statusAt: reported === undefined ? at : Date.parse(reported),
+      eventId,
+      at,
+    });
+    if (!applied) this.deps.log.debug({ messageId: data.messageId, status }, "older message status ignored");
+  }
+
+  /** Newer workers may send names this coordinator does not know: stored, and said once per name. */
+  private noteUnknown(event: string, workerId: string): void {
+    if (this.unknownLogged.has(event) || this.unknownLogged.size >= MAX_UNKNOWN_NAMES) return;
+    this.unknownLogged.add(event);
+    this.deps.log.info({ event, workerId }, "unknown event name: stored, not applied (logged once per name)");
+  }
+}
+
+function requireSession(body: { event: string; sessionId?: string }): string {
+  if (body.sessionId === undefined) throw new AppError(400, "VALIDATION_ERROR", `Invalid body.sessionId: required for ${body.event} events`);
+  return body.sessionId;
+}

@@ -1,0 +1,80 @@
+import type { AnyElysia } from "elysia";
+import type { Config } from "../config/config.ts";
+import type { GatewayDatabase } from "../platform/db/database.ts";
+import type { Logger } from "../platform/logger.ts";
+import { CommandQueue } from "./commands/queue.ts";
+import { eventRoutes } from "./events/index.ts";
+import { EventLedger } from "./events/ledger.ts";
+import { EventService } from "./events/service.ts";
+import { DOWNSAMPLE_BUCKET_MS, MetricsRetention } from "./metrics/retention.ts";
+import { operatorRoutes } from "./operators/index.ts";
+import { WorkerReads } from "./operators/service.ts";
+import { runEvery } from "./periodic.ts";
+import { HeartbeatWriter } from "./workers/heartbeat-writer.ts";
+import { workerRoutes } from "./workers/index.ts";
+import { WorkerRegistry } from "./workers/service.ts";
+import { WorkerStore } from "./workers/store.ts";
+
+export type RegistrySettings = Pick<Config, "heartbeatIntervalMs" | "heartbeatTimeoutMs" | "metricsRawRetentionMs" | "metricsRetentionMs">;
+
+export interface RegistryOptions {
+  db: GatewayDatabase;
+  log: Logger;
+  settings: RegistrySettings;
+  /** BACKEND_AUTH_TOKEN: guards contract A's endpoints. */
+  workerToken: string | undefined;
+  /** API_KEY: guards the operator reads. */
+  apiKey: string | undefined;
+  now?: () => number;
+}
+
+export interface Registry {
+  plugins: AnyElysia[];
+  workers: WorkerRegistry;
+  commands: CommandQueue;
+  retention: MetricsRetention;
+  /** Starts the liveness sweeper and metrics retention. */
+  start(): void;
+  /** Stops the timers and commits pending heartbeats. Stop it after the HTTP server. */
+  stop(): void;
+}
+
+/**
+ * The coordinator's worker registry: contract A's endpoints, the operator
+ * reads, and the timers behind them, over the registry tables.
+ */
+export function createRegistry(opts: RegistryOptions): Registry {
+  const { db, log, settings } = opts;
+  // resolveSecrets refuses to start a coordinator without them; an empty token must never mean "no auth".
+  if (!opts.workerToken || !opts.apiKey) throw new Error("the worker registry needs BACKEND_AUTH_TOKEN and API_KEY");
+  const now = opts.now ?? Date.now;
+  const store = new WorkerStore(db.sqlite, db.orm);
+  const writer = new HeartbeatWriter(store);
+  const ledger = new EventLedger(db.orm);
+  const commands = new CommandQueue(db.sqlite, db.orm, now);
+  const workers = new WorkerRegistry({ store, orm: db.orm, writer, commands, ledger, now, log });
+  const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), now, log });
+  const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
+  const reads = new WorkerReads(workers, commands, db.orm, now);
+  let timers: { stop(): void }[] = [];
+
+  return {
+    plugins: [workerRoutes(workers, opts.workerToken), eventRoutes(events, opts.workerToken), operatorRoutes(reads, workers, opts.apiKey)],
+    workers,
+    commands,
+    retention,
+    start() {
+      // Catch up at once after a long stop, then once per bucket.
+      retention.run(now());
+      timers = [
+        runEvery(settings.heartbeatIntervalMs, "liveness sweep", log, () => workers.sweep(settings.heartbeatTimeoutMs)),
+        runEvery(DOWNSAMPLE_BUCKET_MS, "metrics retention", log, () => retention.run(now())),
+      ];
+    },
+    stop() {
+      for (const t of timers) t.stop();
+      timers = [];
+      writer.flush();
+    },
+  };
+}

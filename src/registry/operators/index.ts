@@ -1,0 +1,49 @@
+import { Elysia } from "elysia";
+import { requireToken } from "../../http/auth.ts";
+import { ErrorResponse, WorkerParams, errorResponses } from "../model.ts";
+import type { WorkerRegistry } from "../workers/service.ts";
+import { DrainResponse, MetricsPageResponse, MetricsQuery, WorkerDetailResponse, WorkerListResponse } from "./model.ts";
+import type { WorkerReads } from "./service.ts";
+
+const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>` or `X-API-Key`); the worker token is refused.";
+const responses = { 404: ErrorResponse, ...errorResponses };
+
+/** Operator views of the registry, on the integrator API key. */
+export function operatorRoutes(reads: WorkerReads, registry: WorkerRegistry, apiKey: string) {
+  return new Elysia({ prefix: "/api/v1/workers", detail: { tags: ["Workers"] } })
+    .onTransform(requireToken(apiKey, { acceptApiKeyHeader: true }))
+    .get("", () => ({ success: true as const, data: reads.list() }), {
+      response: { 200: WorkerListResponse, ...errorResponses },
+      detail: { summary: "List workers", description: `${AUTH} Live status, sessions, last metrics and seconds since the last heartbeat of every worker.` },
+    })
+    .get("/:workerId", ({ params }) => ({ success: true as const, data: reads.get(params.workerId) }), {
+      params: WorkerParams,
+      response: { 200: WorkerDetailResponse, ...responses },
+      detail: { summary: "One worker", description: `${AUTH} Also lists its sessions and the commands it has not acknowledged.` },
+    })
+    .get(
+      "/:workerId/metrics",
+      ({ params, query }) => {
+        const { rows, limit, nextCursor } = reads.metrics(params.workerId, query);
+        return { success: true as const, data: rows, page: { limit, nextCursor } };
+      },
+      {
+        params: WorkerParams,
+        query: MetricsQuery,
+        response: { 200: MetricsPageResponse, ...responses },
+        detail: { summary: "A worker's heartbeat metrics", description: `${AUTH} Oldest first, paged: pass page.nextCursor as cursor for the next page. Older rows are 5-minute averages.` },
+      },
+    )
+    .post(
+      "/:workerId/drain",
+      ({ params, set }) => {
+        set.status = 202;
+        return { success: true as const, data: { command: registry.drain(params.workerId) } };
+      },
+      {
+        params: WorkerParams,
+        response: { 202: DrainResponse, ...responses },
+        detail: { summary: "Drain a worker", description: `${AUTH} Queues a DRAIN command for the worker's next heartbeat: it takes no new sessions.` },
+      },
+    );
+}

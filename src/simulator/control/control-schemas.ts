@@ -1,0 +1,55 @@
+import { t } from 'elysia';
+
+export const ErrorBody = t.Object({ success: t.Literal(false), error: t.String(), code: t.String() });
+
+export const Phone = t.String({ pattern: '^\\+?\\d{6,15}$', description: 'Phone number, digits only (a leading + is allowed)' });
+
+export const AccountBody = t.Object({
+  phone: t.String(),
+  jid: t.String(),
+  lid: t.String(),
+  name: t.String(),
+  restricted: t.Boolean(),
+  devices: t.Array(t.Object({ id: t.Number(), online: t.Boolean(), platform: t.String() })),
+});
+
+export const NewAccountBody = t.Object({ phone: t.Optional(Phone), name: t.Optional(t.String({ minLength: 1, maxLength: 100 })) });
+
+export const PairingBody = t.Object({
+  id: t.String(),
+  refs: t.Array(t.String()),
+  platform: t.String(),
+  createdAt: t.Number(),
+  codeRequestedFor: t.Union([t.String(), t.Null()]),
+});
+
+export const ScanBody = t.Object({ phone: Phone, qr: t.String({ minLength: 10, description: 'The QR string the client displayed' }) });
+export const CodeBody = t.Object({ phone: Phone, code: t.String({ minLength: 8, maxLength: 9 }) });
+
+export const TextBody = t.Object({ to: Phone, text: t.String({ minLength: 1 }) });
+export const ReactionBody = t.Object({
+  to: Phone,
+  messageId: t.String({ minLength: 1 }),
+  emoji: t.String({ description: 'Empty string removes the reaction' }),
+  fromMe: t.Optional(t.Boolean({ description: 'Whether the reacted message was sent by the linked number (default true)' })),
+});
+export const PollVoteBody = t.Object({
+  to: Phone,
+  pollMessageId: t.String({ minLength: 1 }),
+  options: t.Array(t.String(), { description: 'Option names to select; empty clears the vote' }),
+});
+export const SendResultBody = t.Object({ id: t.String(), deliveredTo: t.Number(), encTypes: t.Array(t.String()) });
+
+export const InboxBody = t.Array(
+  t.Object({ id: t.String(), chat: t.String(), from: t.String(), receivedAt: t.Number(), message: t.Record(t.String(), t.Unknown()) }),
+);
+
+export const ReceiptSettingsBody = t.Object({
+  deliveredDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
+  readDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
+  lose: t.Optional(t.Boolean()),
+});
+
+export const DeviceFaultBody = t.Object({ phone: Phone, deviceId: t.Optional(t.Integer({ minimum: 1 })) });
+export const LogoutBody = t.Object({ phone: Phone, deviceId: t.Integer({ minimum: 1 }) });
+export const RestrictBody = t.Object({ phone: Phone, restricted: t.Boolean() });

@@ -1,0 +1,88 @@
+import { type BinaryNode, getBinaryNodeChild, type proto } from '../../whatsapp/protocol.ts';
+import type { Connection } from '../server/connection.ts';
+import { childNodes, node, nowSeconds } from '../server/nodes.ts';
+import type { SimContext } from '../server/sim-context.ts';
+import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
+import { handleGroupMessage } from './group-message.ts';
+import { scheduleReceipts } from './receipts-out.ts';
+
+/** WhatsApp's error for sends from a restricted account (Baileys maps it to "account restricted"). */
+const RESTRICTED = '463';
+
+type EncType = 'pkmsg' | 'msg';
+
+const encOf = (parent: BinaryNode): { type: EncType; ciphertext: Uint8Array } | undefined => {
+  const enc = getBinaryNodeChild(parent, 'enc');
+  const type = enc?.attrs.type;
+  if (!(enc?.content instanceof Uint8Array) || (type !== 'pkmsg' && type !== 'msg')) return undefined;
+  return { type, ciphertext: enc.content };
+};
+
+/** A copy for one of the sender's own devices carries the chat it belongs to. */
+const unwrapOwnCopy = (message: proto.IMessage): proto.IMessage => message.deviceSentMessage?.message ?? message;
+
+const deliverToPhone = async (ctx: SimContext, sender: Account, device: LinkedDevice, stanza: BinaryNode, target: Account, enc: { type: EncType; ciphertext: Uint8Array }) => {
+  const id = stanza.attrs.id ?? '';
+  const to = stanza.attrs.to ?? '';
+  const message = await target.phoneDevice.decrypt(lidJid(sender, device.id), enc.type, enc.ciphertext);
+  const own = target === sender;
+  target.phoneDevice.inbox.add({
+    id,
+    chat: own ? (message.deviceSentMessage?.destinationJid ?? to) : pnJid(sender),
+    from: pnJid(sender, device.id),
+    receivedAt: Date.now(),
+    message: own ? unwrapOwnCopy(message) : message,
+  });
+  if (!own) scheduleReceipts(ctx, { sender, deviceId: device.id, id, from: to });
+};
+
+/** Relays ciphertext to another linked device, as WhatsApp's server does, without reading it. */
+const relayToDevice = (ctx: SimContext, sender: Account, device: LinkedDevice, stanza: BinaryNode, target: Account, targetDevice: number, encNode: BinaryNode) => {
+  const own = target === sender;
+  ctx.sendTo(
+    target,
+    targetDevice,
+    node(
+      'message',
+      {
+        from: pnJid(sender, device.id),
+        id: stanza.attrs.id ?? '',
+        t: nowSeconds(),
+        type: stanza.attrs.type ?? 'text',
+        notify: sender.name,
+        sender_lid: lidJid(sender, device.id),
+        ...(own ? { recipient: stanza.attrs.to ?? '' } : {}),
+      },
+      [encNode],
+    ),
+  );
+};
+
+/**
+ * A 1:1 message from a linked device: acknowledged (or refused for restricted accounts), then fanned
+ * out per `<to>`: simulated phones decrypt it into their inbox and send receipts; other linked devices
+ * get the ciphertext relayed.
+ */
+export const handleClientMessage = async (ctx: SimContext, conn: Connection, stanza: BinaryNode): Promise<void> => {
+  const bound = conn.bound;
+  if (!bound) return;
+  const { account, device } = bound;
+  const id = stanza.attrs.id ?? '';
+  const to = stanza.attrs.to ?? '';
+  if (account.restricted) {
+    conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds(), error: RESTRICTED }));
+    return;
+  }
+  conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds() }));
+  if (to.endsWith('@g.us')) return handleGroupMessage(ctx, conn, stanza);
+  if (stanza.attrs.category === 'peer') return;
+  ctx.recordSent(id, { sender: account, deviceId: device.id, chat: to });
+  for (const toNode of childNodes(getBinaryNodeChild(stanza, 'participants'))) {
+    const target = ctx.world.resolve(toNode.attrs.jid ?? '');
+    const encNode = getBinaryNodeChild(toNode, 'enc');
+    const enc = encOf(toNode);
+    if (!target || !encNode || !enc) continue;
+    if (target.device === 0) await deliverToPhone(ctx, account, device, stanza, target.account, enc);
+    else relayToDevice(ctx, account, device, stanza, target.account, target.device, encNode);
+  }
+};

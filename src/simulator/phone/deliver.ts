@@ -1,0 +1,57 @@
+import type { BinaryNode, proto } from '../../whatsapp/protocol.ts';
+import { linkedDeviceBundle } from '../handlers/prekeys.ts';
+import { node, nowSeconds } from '../server/nodes.ts';
+import type { SimContext } from '../server/sim-context.ts';
+import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
+
+export interface PhoneMessage {
+  readonly id: string;
+  readonly message: proto.IMessage;
+  /** Stanza attributes beyond from/id/t, e.g. `category`. */
+  readonly attrs?: Record<string, string>;
+  /** Extra children after `<enc>`. */
+  readonly extra?: BinaryNode[];
+}
+
+export interface DeviceDelivery {
+  /** `pkmsg` opens a Signal session, `msg` uses an established one. */
+  readonly type: 'pkmsg' | 'msg';
+  readonly outcome: ReturnType<SimContext['sendTo']>;
+}
+
+/**
+ * Encrypts `message` from `sender`'s simulated phone to one linked device and sends it, or queues it
+ * while the device is offline. The first message opens a session from the device's uploaded bundle;
+ * the phone addresses linked devices by LID, like WhatsApp does today.
+ */
+export const phoneSendToDevice = async (
+  ctx: SimContext,
+  sender: Account,
+  target: Account,
+  device: LinkedDevice,
+  outgoing: PhoneMessage,
+): Promise<DeviceDelivery> => {
+  const phone = sender.phoneDevice;
+  const address = lidJid(target, device.id);
+  if (!(await phone.hasSession(address))) await phone.openSession(address, linkedDeviceBundle(device));
+  const { type, ciphertext } = await phone.encrypt(address, outgoing.message);
+  const own = sender === target;
+  const attrs: Record<string, string> = {
+    from: pnJid(sender),
+    id: outgoing.id,
+    t: nowSeconds(),
+    type: 'text',
+    notify: sender.name,
+    ...(own ? {} : { sender_lid: lidJid(sender) }),
+    ...outgoing.attrs,
+  };
+  const stanza = node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]);
+  return { type, outcome: ctx.sendTo(target, device, stanza) };
+};
+
+/** Sends to every linked device of `target`; returns the Signal message type each one got. */
+export const phoneSendToAccount = async (ctx: SimContext, sender: Account, target: Account, outgoing: PhoneMessage): Promise<('pkmsg' | 'msg')[]> => {
+  const types: ('pkmsg' | 'msg')[] = [];
+  for (const device of target.devices.values()) types.push((await phoneSendToDevice(ctx, sender, target, device, outgoing)).type);
+  return types;
+};

@@ -1,0 +1,52 @@
+import type { BinaryNode } from '../../whatsapp/protocol.ts';
+import { finishLogin } from '../handlers/after-login.ts';
+import { handleClientMessage } from '../handlers/client-message.ts';
+import { handleClientReceipt } from '../handlers/client-receipt.ts';
+import { handleGroupIq } from '../handlers/groups.ts';
+import { handleMdIq } from '../handlers/md-iq.ts';
+import { handleMediaConnIq } from '../handlers/media-conn.ts';
+import { handleMiscIq } from '../handlers/misc-iq.ts';
+import { handleEncryptIq } from '../handlers/prekeys.ts';
+import { handleUsyncIq } from '../handlers/usync.ts';
+import type { Connection } from './connection.ts';
+import { childNodes, iqResult } from './nodes.ts';
+import type { SimContext } from './sim-context.ts';
+
+const routeIq = async (ctx: SimContext, conn: Connection, iq: BinaryNode): Promise<void> => {
+  if ((iq.attrs.type === 'result' || iq.attrs.type === 'error') && conn.settleReply(iq)) return;
+  if (iq.attrs.type === 'result' || iq.attrs.type === 'error') return;
+  const xmlns = iq.attrs.xmlns ?? '';
+  if (xmlns === 'md') return handleMdIq(ctx, conn, iq);
+  if (!conn.bound) return conn.sendNode(iqResult(iq));
+  switch (xmlns) {
+    case 'encrypt':
+      await handleEncryptIq(ctx, conn, iq);
+      // The digest check is the last step of Baileys' login sequence.
+      if (childNodes(iq)[0]?.tag === 'digest') await finishLogin(ctx, conn);
+      return;
+    case 'usync':
+      return handleUsyncIq(ctx, conn, iq);
+    case 'w:g2':
+      return handleGroupIq(ctx, conn, iq);
+    case 'w:m':
+      return handleMediaConnIq(ctx, conn, iq);
+    default:
+      // Unknown queries get an empty result so the client never waits out its query timeout.
+      if (!handleMiscIq(conn, iq)) conn.sendNode(iqResult(iq));
+  }
+};
+
+/** Dispatches one decrypted node from a client to the handler for its kind. */
+export const routeNode = async (ctx: SimContext, conn: Connection, node: BinaryNode): Promise<void> => {
+  switch (node.tag) {
+    case 'iq':
+      return routeIq(ctx, conn, node);
+    case 'message':
+      return conn.bound ? handleClientMessage(ctx, conn, node) : undefined;
+    case 'receipt':
+      return conn.bound ? handleClientReceipt(ctx, conn, node) : undefined;
+    default:
+      // acks, presence, chatstate and telemetry need no answer.
+      return;
+  }
+};

@@ -1,0 +1,107 @@
+import type { BinaryNode } from '../../whatsapp/protocol.ts';
+import type { ServerIdentity } from '../noise/server-handshake.ts';
+import type { Account, LinkedDevice } from '../world/account.ts';
+import type { World } from '../world/world.ts';
+import type { Connection } from './connection.ts';
+import type { MediaHost } from '../media/media-host.ts';
+import type { PendingPairing } from '../handlers/pending-pairing.ts';
+
+/** Receipt behaviour of simulated phones, changeable at run time through the control API. */
+export interface ReceiptSettings {
+  deliveredDelayMs: number;
+  readDelayMs: number;
+  /** Simulated phones decrypt but never send receipts: the "lost receipts" fault. */
+  lose: boolean;
+}
+
+const QUEUED_TAGS = new Set(['message', 'receipt', 'notification']);
+const MAX_OFFLINE_PER_DEVICE = 5_000;
+
+/** Who sent a relayed message, so the recipients' receipts can be routed back. */
+export interface SentRecord {
+  readonly sender: Account;
+  /** 0 when a simulated phone sent it. */
+  readonly deviceId: number;
+  /** The `to` of the original stanza: a user jid (PN or LID) or a group jid. */
+  readonly chat: string;
+}
+
+/** Everything handlers share: the world, live connections, and fault switches. */
+export class SimContext {
+  readonly connections = new Map<string, Connection>();
+  readonly pendingPairings: PendingPairing[] = [];
+  readonly receipts: ReceiptSettings;
+  /** Timers for delayed receipts and phone actions, cleared on stop. */
+  readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  media?: MediaHost;
+  private readonly sent = new Map<string, SentRecord>();
+  private readonly offline = new Map<string, BinaryNode[]>();
+
+  constructor(
+    readonly world: World,
+    readonly identity: ServerIdentity,
+    receipts: Partial<ReceiptSettings>,
+  ) {
+    this.receipts = { deliveredDelayMs: 0, readDelayMs: 0, lose: false, ...receipts };
+  }
+
+  static key(phone: string, device: number): string {
+    return `${phone}:${device}`;
+  }
+
+  connectionOf(account: Account, device: LinkedDevice | number): Connection | undefined {
+    const id = typeof device === 'number' ? device : device.id;
+    const conn = this.connections.get(SimContext.key(account.phone, id));
+    return conn?.isOpen ? conn : undefined;
+  }
+
+  /**
+   * Sends to a linked device now, or keeps messages, receipts and notifications until it logs in
+   * again, as WhatsApp's server does for offline devices. Anything else is dropped.
+   */
+  sendTo(account: Account, device: LinkedDevice | number, node: BinaryNode): 'sent' | 'queued' | 'dropped' {
+    const id = typeof device === 'number' ? device : device.id;
+    const conn = this.connectionOf(account, id);
+    if (conn) {
+      conn.sendNode(node);
+      return 'sent';
+    }
+    if (!QUEUED_TAGS.has(node.tag) || !account.devices.has(id)) return 'dropped';
+    const key = SimContext.key(account.phone, id);
+    const queue = this.offline.get(key) ?? [];
+    if (queue.length >= MAX_OFFLINE_PER_DEVICE) queue.shift();
+    queue.push(node);
+    this.offline.set(key, queue);
+    return 'queued';
+  }
+
+  /** Hands over (and forgets) what piled up while the device was offline. */
+  takeOffline(account: Account, device: LinkedDevice): BinaryNode[] {
+    const key = SimContext.key(account.phone, device.id);
+    const queue = this.offline.get(key) ?? [];
+    this.offline.delete(key);
+    return queue;
+  }
+
+  forgetDevice(account: Account, deviceId: number): void {
+    this.offline.delete(SimContext.key(account.phone, deviceId));
+  }
+
+  /** Remembers recent sends; old entries go first so memory stays bounded under load. */
+  recordSent(id: string, record: SentRecord): void {
+    this.sent.set(id, record);
+    if (this.sent.size > 50_000) this.sent.delete(this.sent.keys().next().value ?? '');
+  }
+
+  sentRecord(id: string): SentRecord | undefined {
+    return this.sent.get(id);
+  }
+
+  later(delayMs: number, task: () => void | Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void Promise.resolve().then(task).catch(() => undefined);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+}

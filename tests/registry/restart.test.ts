@@ -1,0 +1,87 @@
+import { Database } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { spawnGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
+import * as A from "./contract-a.ts";
+import { API_KEY } from "./support.ts";
+
+const data = makeTempDir();
+afterAll(() => data.remove());
+
+function coordinator(args: string[] = []): Promise<GatewayProcess> {
+  return spawnGateway({ args: ["--role=coordinator", `--data-dir=${data.path}`, ...args], env: { BACKEND_AUTH_TOKEN: A.CONTRACT_TOKEN, API_KEY } });
+}
+
+async function call(gw: GatewayProcess, method: string, path: string, body?: unknown, token = A.CONTRACT_TOKEN) {
+  const res = await fetch(`${gw.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function count(table: string): number {
+  const db = new Database(join(data.path, "wa-gateway.db"), { readonly: true });
+  try {
+    return db.query<{ n: number }, []>(`SELECT count(*) AS n FROM ${table}`).get()!.n;
+  } finally {
+    db.close();
+  }
+}
+
+test("a real coordinator restart keeps workers, metrics, sessions, events and commands; heartbeats simply continue", async () => {
+  const first = await coordinator();
+  expect((await call(first, "POST", A.register.path, A.register.request)).body).toEqual(A.register.response);
+  // Acknowledged heartbeats, sent all at once right before the stop, must all be on disk after it.
+  const beats = await Promise.all(Array.from({ length: 20 }, () => call(first, "PUT", A.heartbeat.path, A.heartbeat.request)));
+  expect(beats.every((b) => b.status === 200)).toBe(true);
+  expect((await call(first, "POST", A.sessionStatus.path, A.sessionStatus.request)).status).toBe(200);
+  expect((await call(first, "POST", A.messageStatus.path, A.messageStatus.request)).status).toBe(200);
+  const drain = await call(first, "POST", "/api/v1/workers/worker-001/drain", undefined, API_KEY);
+  expect(drain.status).toBe(202);
+  expect(await first.stop("SIGTERM")).toBe(0);
+
+  expect(count("worker_metrics")).toBe(20);
+  expect(count("event_ledger")).toBe(2);
+  expect(count("message_statuses")).toBe(1);
+
+  const second = await coordinator();
+  try {
+    const worker = await call(second, "GET", "/api/v1/workers/worker-001", undefined, API_KEY);
+    expect(worker.body.data).toMatchObject({
+      status: "ONLINE",
+      registered: true,
+      currentSessions: 25,
+      lastMetrics: { cpuUsage: 45.5 },
+      sessions: [{ sessionId: "user123-session1", status: "qr_required" }],
+      pendingCommands: [(drain.body.data as { command: unknown }).command],
+    });
+    // The worker keeps heartbeating as if nothing happened, and gets the command queued before the restart.
+    const beat = await call(second, "PUT", A.heartbeat.path, A.heartbeat.request);
+    expect(beat.status).toBe(200);
+    expect((beat.body.data as { commands: { type: string }[] }).commands.map((c) => c.type)).toEqual(["DRAIN"]);
+    const metrics = await call(second, "GET", "/api/v1/workers/worker-001/metrics?limit=1000", undefined, API_KEY);
+    expect((metrics.body.data as unknown[]).length).toBe(21);
+  } finally {
+    expect(await second.stop("SIGTERM")).toBe(0);
+  }
+});
+
+test("the gateway runs the liveness sweeper: a worker that stops heartbeating goes OFFLINE", async () => {
+  const gw = await coordinator(["--heartbeat-interval=100ms", "--heartbeat-timeout=300ms"]);
+  try {
+    await call(gw, "POST", A.register.path, A.register.request);
+    const deadline = Date.now() + 5_000;
+    let status = "ONLINE";
+    while (status !== "OFFLINE" && Date.now() < deadline) {
+      await Bun.sleep(100);
+      status = ((await call(gw, "GET", "/api/v1/workers/worker-001", undefined, API_KEY)).body.data as { status: string }).status;
+    }
+    expect(status).toBe("OFFLINE");
+    expect(gw.logs.some((l) => l.msg === "worker is OFFLINE" && l.reason === "heartbeat_timeout")).toBe(true);
+  } finally {
+    expect(await gw.stop("SIGTERM")).toBe(0);
+  }
+});

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { Curve, DisconnectReason, proto } from '@whiskeysockets/baileys';
+import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
+import { deriveSecret, keyPairFromSecret } from '../../src/simulator/crypto/curve.ts';
+import { buildCertChain, verifyCertChain } from '../../src/simulator/noise/noise-cert.ts';
+import { memoryAuth, nextEvent, pairWithQr, startClient, waitForClose } from './support/baileys-client.ts';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await createSimulator({ seed: 'negative-test' });
+});
+afterAll(() => sim.stop());
+
+const keys = (label: string) => keyPairFromSecret(deriveSecret('negative', label));
+
+test('a certificate chain with a wrong signature is refused by the strict check, though Baileys would accept it', () => {
+  const root = keys('root');
+  const intermediate = keys('intermediate');
+  const chain = buildCertChain({ root, intermediate, serverStatic: keys('static').public, nowSeconds: 1_700_000_000 });
+  expect(verifyCertChain(chain, root.public).ok).toBe(true);
+  const decoded = proto.CertChain.decode(chain);
+  const forged = Buffer.from(decoded.intermediate!.signature!);
+  forged[10] = forged[10]! ^ 0xff;
+  decoded.intermediate!.signature = forged;
+  const tampered = proto.CertChain.encode(decoded).finish();
+  expect(verifyCertChain(tampered, root.public)).toEqual({ ok: false, reason: 'intermediate signature invalid' });
+  // The upstream flaw the strict check exists for: rc14's Curve.verify says yes to the forgery.
+  expect(Curve.verify(root.public, decoded.intermediate!.details!, forged)).toBe(true);
+});
+
+test('a client whose signed prekey signature is wrong is refused at registration', async () => {
+  const auth = memoryAuth();
+  const signature = Buffer.from(auth.creds.signedPreKey.signature);
+  signature[5] = signature[5]! ^ 0x01;
+  auth.creds.signedPreKey.signature = signature;
+  const sock = startClient(sim, auth);
+  let sawQr = false;
+  sock.ev.on('connection.update', (u) => (sawQr ||= !!u.qr));
+  expect(await waitForClose(sock)).toBe(DisconnectReason.forbidden);
+  expect(sawQr).toBe(false);
+  expect(sim.control.pendingPairings()).toHaveLength(0);
+});
+
+test('a server presenting the wrong certificate serial is refused by the client', async () => {
+  const wrongSerial = await createSimulator({ seed: 'negative-test', certIssuerSerial: 7 });
+  try {
+    const sock = startClient(wrongSerial, memoryAuth());
+    const update = await nextEvent(sock, 'connection.update', (u) => u.connection === 'close');
+    expect(String(update.lastDisconnect?.error)).toContain('certification match failed');
+    expect(wrongSerial.control.pendingPairings()).toHaveLength(0);
+  } finally {
+    await wrongSerial.stop();
+  }
+});
+
+test('an unknown device, or a known one with another noise key, is refused at login (401)', async () => {
+  const unknown = memoryAuth();
+  unknown.creds.me = { id: '15559999999:4@s.whatsapp.net', name: 'ghost' };
+  expect(await waitForClose(startClient(sim, unknown))).toBe(DisconnectReason.loggedOut);
+
+  const erin = sim.control.createAccount({ name: 'Erin' });
+  const paired = await pairWithQr(sim, erin.phone);
+  const impostor = memoryAuth();
+  impostor.creds.me = paired.creds.me;
+  expect(await waitForClose(startClient(sim, impostor))).toBe(DisconnectReason.loggedOut);
+  expect(sim.control.getAccount(erin.phone).devices[0]?.online).toBe(false);
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { addTransactionCapability, proto } from "@whiskeysockets/baileys";
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
+import { createSimulator, type Simulator } from "../../src/simulator/create-simulator.ts";
+import { useRedisAuthState } from "../../src/whatsapp/auth-state/redis-auth-state.ts";
+import { endClient, nextEvent, startClient, waitForClose, waitForOpen } from "../simulator/support/baileys-client.ts";
+import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
+
+let server: TestRedis;
+let redis: Redis;
+const key = randomBytes(32);
+
+beforeAll(async () => {
+  server = await startTestRedis();
+  redis = await connectRedis(server.url, "auth-state-test");
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+describe("Redis auth state", () => {
+  test("keys round-trip by type, nulls delete, and app-state keys come back as protobufs", async () => {
+    const auth = await useRedisAuthState(redis, "rt", key);
+    await auth.state.keys.set({
+      "pre-key": { "1": { public: Buffer.from("pub1"), private: Buffer.from("priv1") }, "2": { public: Buffer.from("p2"), private: Buffer.from("q2") } },
+      session: { "123.0": Buffer.from("session-bytes") },
+      "app-state-sync-key": { AAA: { keyData: Buffer.from("kd"), timestamp: 5 } },
+      "lid-mapping": { "6281": "999@lid" },
+    });
+    const pre = await auth.state.keys.get("pre-key", ["1", "2", "3"]);
+    expect(Object.keys(pre).sort()).toEqual(["1", "2"]);
+    expect(Buffer.from(pre["1"]!.private).toString()).toBe("priv1");
+    expect(Buffer.from((await auth.state.keys.get("session", ["123.0"]))["123.0"]!).toString()).toBe("session-bytes");
+    const appKey = (await auth.state.keys.get("app-state-sync-key", ["AAA"])).AAA;
+    expect(appKey).toBeInstanceOf(proto.Message.AppStateSyncKeyData);
+    expect(Buffer.from(appKey!.keyData!).toString()).toBe("kd");
+    await auth.state.keys.set({ "pre-key": { "1": null } });
+    expect(Object.keys(await auth.state.keys.get("pre-key", ["1", "2"]))).toEqual(["2"]);
+  });
+
+  test("creds persist and reload; values at rest are encrypted and bound to their slot", async () => {
+    const auth = await useRedisAuthState(redis, "enc", key);
+    auth.state.creds.me = { id: "628111:2@s.whatsapp.net", name: "PLAINTEXT-MARKER" };
+    await auth.saveCreds();
+    await auth.state.keys.set({ "lid-mapping": { a: "PLAINTEXT-MARKER-2" } });
+    const raw = await redis.getBuffer("wag:auth:{enc}:creds");
+    expect(raw!.toString("latin1")).not.toContain("PLAINTEXT-MARKER");
+    expect((await redis.hgetallBuffer("wag:auth:{enc}:keys:lid-mapping")).a!.toString("latin1")).not.toContain("PLAINTEXT");
+
+    const again = await useRedisAuthState(redis, "enc", key);
+    expect(again.state.creds.me?.name).toBe("PLAINTEXT-MARKER");
+    expect(Buffer.from(again.state.creds.noiseKey.private).equals(Buffer.from(auth.state.creds.noiseKey.private))).toBe(true);
+
+    // Another key cannot open it; a value moved to another id is refused, not misread.
+    await expect(useRedisAuthState(redis, "enc", randomBytes(32))).rejects.toThrow();
+    await redis.hset("wag:auth:{enc}:keys:lid-mapping", "b", (await redis.hgetBuffer("wag:auth:{enc}:keys:lid-mapping", "a"))!);
+    await expect(again.state.keys.get("lid-mapping", ["b"])).rejects.toThrow();
+  });
+
+  test("one set is one MULTI/EXEC, however many keys (pairing writes ~800 prekeys)", async () => {
+    const auth = await useRedisAuthState(redis, "batch", key);
+    const monitor = await redis.monitor();
+    const commands: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
+    const prekeys = Object.fromEntries(Array.from({ length: 812 }, (_, i) => [String(i), { public: randomBytes(32), private: randomBytes(32) }]));
+    await auth.state.keys.set({ "pre-key": prekeys, "sender-key-memory": { g: { a: true } } });
+    await Bun.sleep(50);
+    monitor.disconnect();
+    expect(commands.filter((c) => c !== "ping")).toEqual(["multi", "hset", "hset", "exec"]);
+    expect(await redis.hlen("wag:auth:{batch}:keys:pre-key")).toBe(812);
+  });
+
+  test("clear erases creds and every key type", async () => {
+    const auth = await useRedisAuthState(redis, "gone", key);
+    await auth.saveCreds();
+    await auth.state.keys.set({ session: { x: Buffer.from("s") }, "device-list": { u: ["1", "2"] }, tctoken: { t: { token: Buffer.from("t") } } });
+    await auth.clear();
+    expect(await redis.keys("wag:auth:{gone}:*")).toEqual([]);
+  });
+});
+
+describe("with the unmodified Baileys client and the simulator", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await createSimulator({ seed: "redis-auth-state" });
+  });
+  afterAll(() => sim.stop());
+
+  test("a session paired into Redis resumes from Redis alone, without a new QR, with its Signal sessions intact", async () => {
+    const alice = sim.control.createAccount({ name: "Alice" });
+    const carol = sim.control.createAccount({ name: "Carol" });
+    const log = pino({ level: "silent" });
+    /** What a worker does: load the state from Redis and hand it to Baileys, saving creds on every update. */
+    const connect = async () => {
+      const stored = await useRedisAuthState(redis, "alice", key);
+      const auth = { creds: stored.state.creds, keys: addTransactionCapability(stored.state.keys, log, { maxCommitRetries: 3, delayBetweenTriesMs: 10 }) };
+      const sock = startClient(sim, auth);
+      sock.ev.on("creds.update", () => void stored.saveCreds());
+      return { sock, stored };
+    };
+
+    const pairing = await connect();
+    const { qr } = await nextEvent(pairing.sock, "connection.update", (u) => !!u.qr);
+    const restart = waitForClose(pairing.sock);
+    await sim.control.scanQr(alice.phone, qr ?? "");
+    expect(await restart).toBe(515);
+    await pairing.stored.saveCreds();
+
+    // First login: Carol writes (pkmsg) and Alice answers, which sets up Signal sessions both ways.
+    const first = await connect();
+    await waitForOpen(first.sock);
+    const hello = nextEvent(first.sock, "messages.upsert", (u) => u.messages.some((m) => m.message?.conversation === "hello"));
+    expect((await sim.control.sendText(carol.phone, alice.phone, "hello")).encTypes).toEqual(["pkmsg"]);
+    await hello;
+    const reply = await first.sock.sendMessage(carol.jid, { text: "hi carol" });
+    await sim.control.waitForInbox(carol.phone, (e) => e.id === reply?.key.id);
+    endClient(first.sock);
+    await Bun.sleep(100);
+
+    // Another "worker" with nothing but Redis and the key: no QR, and a plain `msg` (no prekey) still decrypts.
+    const second = await connect();
+    let sawQr = false;
+    second.sock.ev.on("connection.update", (u) => (sawQr ||= !!u.qr));
+    await waitForOpen(second.sock);
+    const again = nextEvent(second.sock, "messages.upsert", (u) => u.messages.some((m) => m.message?.conversation === "still there?"));
+    expect((await sim.control.sendText(carol.phone, alice.phone, "still there?")).encTypes).toEqual(["msg"]);
+    expect((await again).messages[0]?.key.remoteJid).toBe(carol.jid);
+    const sent = await second.sock.sendMessage(carol.jid, { text: "yes, from redis state" });
+    const got = await sim.control.waitForInbox(carol.phone, (e) => e.id === sent?.key.id);
+    expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe("yes, from redis state");
+    expect(sawQr).toBe(false);
+    endClient(second.sock);
+  });
+});
