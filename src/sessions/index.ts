@@ -49,8 +49,8 @@ export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; 
     .get(
       "",
       ({ query }) => {
-        const page = query.page ?? 1;
-        const limit = query.limit ?? 20;
+        const page = Number(query.page ?? 1);
+        const limit = Number(query.limit ?? 20);
         const { rows, total } = sessions.list({ ...query, page, limit });
         const now = Date.now();
         return { success: true as const, data: rows.map((r) => sessionView(r, now)), pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
