@@ -13,7 +13,13 @@ import { selfSignedCert } from './media/self-signed-cert.ts';
 export interface SimulatorOptions {
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Where to listen (default 127.0.0.1). */
   readonly hostname?: string;
+  /**
+   * The host clients are given in URLs (WebSocket, control API, media) and that the media certificate
+   * names. Defaults to `hostname`, or 127.0.0.1 when listening on every interface.
+   */
+  readonly publicHost?: string;
   /** Same seed, same keys, accounts and ids. */
   readonly seed?: string;
   readonly receipts?: Partial<ReceiptSettings>;
@@ -65,13 +71,14 @@ const DEFAULT_RECEIPTS: ReceiptSettings = { deliveredDelayMs: 50, readDelayMs: 5
 export const createSimulator = async (options: SimulatorOptions = {}): Promise<Simulator> => {
   const seed = options.seed ?? 'wa-sim';
   const hostname = options.hostname ?? '127.0.0.1';
+  const publicHost = options.publicHost ?? (hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname);
   const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial);
   const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
   if (options.onError) ctx.onError = options.onError;
   const stateFile = options.statePath ? new StateFile(options.statePath, ctx.world) : undefined;
   stateFile?.load();
   if (options.media !== false) {
-    ctx.media = new MediaHost(selfSignedCert(seed, hostname), hostname);
+    ctx.media = new MediaHost(selfSignedCert(seed, publicHost), hostname, publicHost);
     ctx.media.start();
   }
   if (stateFile) {
@@ -102,8 +109,8 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   };
 
   return {
-    url: `ws://${hostname}:${port}/ws/chat`,
-    httpUrl: `http://${hostname}:${port}`,
+    url: `ws://${publicHost}:${port}/ws/chat`,
+    httpUrl: `http://${publicHost}:${port}`,
     port,
     rootPublicKey,
     mediaCertificatePem: ctx.media?.certificatePem,

@@ -52,6 +52,8 @@ test('incoming messages from a contact decrypt in Baileys: pkmsg first, then msg
   await alice.sock.readMessages([msg!.key]);
   await Bun.sleep(200);
   expect(sim.control.receiptsFor(dave.phone, msg!.key.id!)).toContain('read');
+  const overHttp = await fetch(`${sim.httpUrl}/sim/accounts/${dave.phone}/receipts/${msg!.key.id}`);
+  expect(await overHttp.json()).toEqual(expect.arrayContaining(['delivered', 'read']));
 });
 
 test('two Baileys clients message each other through the simulator, with receipts', async () => {

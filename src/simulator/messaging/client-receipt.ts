@@ -8,6 +8,12 @@ import { answerRetry } from './retry.ts';
 /** Receipt types that tell the original sender something; the rest are between a client and the server. */
 const FORWARDED = new Set(['delivered', 'read', 'played']);
 
+/**
+ * A client that is not "active" (Baileys without presence) acknowledges delivery as `inactive`;
+ * for the sender that is still a delivery.
+ */
+const senderFacing = (type: string): string => (type === 'inactive' ? 'delivered' : type);
+
 /** A retry for a phone's message is answered by the phone; one for a linked device's goes to it. */
 const handleRetry = async (ctx: SimContext, bound: NonNullable<Connection['bound']>, receipt: BinaryNode): Promise<void> => {
   const record = ctx.sentRecord(receipt.attrs.id ?? '');
@@ -29,9 +35,9 @@ const handleRetry = async (ctx: SimContext, bound: NonNullable<Connection['bound
 export const handleClientReceipt = async (ctx: SimContext, conn: Connection, receipt: BinaryNode): Promise<void> => {
   const bound = conn.bound;
   if (!bound) return;
-  const type = receipt.attrs.type ?? 'delivered';
+  const type = senderFacing(receipt.attrs.type ?? 'delivered');
   const ids = [receipt.attrs.id ?? '', ...childNodes(getBinaryNodeChild(receipt, 'list')).map((item) => item.attrs.id ?? '')];
-  conn.sendNode(node('ack', { class: 'receipt', id: receipt.attrs.id ?? '', from: receipt.attrs.to ?? '', ...(receipt.attrs.type ? { type } : {}) }));
+  conn.sendNode(node('ack', { class: 'receipt', id: receipt.attrs.id ?? '', from: receipt.attrs.to ?? '', ...(receipt.attrs.type ? { type: receipt.attrs.type } : {}) }));
   if (type === 'retry') return handleRetry(ctx, bound, receipt);
   if (!FORWARDED.has(type)) return;
   for (const id of ids) {

@@ -165,3 +165,15 @@ export const until = async (check: () => boolean, timeoutMs = 5_000): Promise<vo
     await Bun.sleep(10);
   }
 };
+
+/**
+ * The error a promise rejects with (undefined if it resolves). Use this instead of
+ * `expect(promise).rejects`: under bun test 1.4.5, awaiting `.rejects` while a Baileys socket in the
+ * same process is receiving makes Bun's `ws` client drop incoming frames, which then breaks the Noise
+ * counters (AES-GCM "unable to authenticate data").
+ */
+export const errorOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );

@@ -23,6 +23,10 @@ export const accountRoutes = (control: SimControl) =>
       ({ params }) => control.inbox(params.phone).map((e) => ({ ...e, message: proto.Message.fromObject(e.message).toJSON() })),
       { response: { 200: S.InboxBody, 404: S.ErrorBody }, detail: { tags, summary: "What this account's phone received, decrypted" } },
     )
+    .get('/accounts/:phone/receipts/:messageId', ({ params }) => control.receiptsFor(params.phone, params.messageId), {
+      response: { 200: t.Array(t.String()), 404: S.ErrorBody },
+      detail: { tags, summary: 'Receipt types (delivered, read, ...) a linked number sent for a message this phone sent' },
+    })
     .get('/errors', () => control.errors(), {
       response: t.Array(t.String()),
       detail: { tags, summary: "Failures inside the simulator's handlers, newest last (empty when healthy)" },
