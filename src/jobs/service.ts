@@ -40,7 +40,7 @@ export class JobStatusService {
       sessionId: done.sessionId,
       state: "completed",
       attemptsMade: done.attemptsMade,
-      maxAttempts: done.attemptsMade,
+      maxAttempts: done.maxAttempts,
       result: done.result,
       createdAt: iso(done.createdAt) ?? "",
       processedAt: iso(done.processedAt),
