@@ -99,7 +99,8 @@ try {
   const url = `${gateway.baseUrl}/api/v1/sessions/bench/messages/text`;
   await wrk(url, 2); // warm-up: JIT, prepared statements, Redis scripts
 
-  // Alternate the two so that load from anything else on the machine hits both alike; keep the median.
+  // Alternate the two so that load from anything else on the machine hits both alike. The median and the best
+  // of each are compared: on a shared box the best is the figure least disturbed by others.
   const counter = new Queue(QUEUE_NAME, { connection: admin });
   const bareRuns: Run[] = [];
   const apiRuns: Run[] = [];
@@ -127,7 +128,9 @@ try {
   row("API, full load", full);
   row(`API at ~half its rate (${paceMs} ms pause per connection)`, half);
   console.log(`\nrounds, req/s: bare ${bareRuns.map((r) => f(r.perSecond)).join(", ")}; API ${apiRuns.map((r) => f(r.perSecond)).join(", ")}`);
-  console.log(`API / bare Queue.add: ${((full.perSecond / bare.perSecond) * 100).toFixed(0)}% (goal >= 50%)`);
+  const best = (runs: Run[]) => Math.max(...runs.map((r) => r.perSecond));
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+  console.log(`API / bare Queue.add: ${pct(full.perSecond, bare.perSecond)} of medians, ${pct(best(apiRuns), best(bareRuns))} of bests (goal >= 50%)`);
   console.log(`p99 at half load: ${f(half.p99)} ms (goal < 20 ms)`);
   console.log(`jobs in Redis after the full-load runs: ${enqueued} for ${apiRuns.reduce((n, r) => n + r.requests, 0)} answered requests (the rest were in flight when wrk stopped)`);
 } finally {

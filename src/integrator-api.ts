@@ -15,7 +15,7 @@ import { SessionService } from "./sessions/service.ts";
 
 export interface IntegratorApi {
   plugins: AnyElysia[];
-  /** Closes the queue producer and the API's Redis connection. */
+  /** Closes the queue producer; the Redis connection stays with its owner. */
   stop(): Promise<void>;
 }
 
@@ -25,9 +25,7 @@ export interface IntegratorApi {
  * key; every enqueueing route goes through one JobSubmitter.
  */
 export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy }): IntegratorApi {
-  // Its own connection with auto-pipelining: under load, the idempotency claims
-  // and job adds of concurrent requests go to Redis in shared writes.
-  const redis = deps.redis.duplicate();
+  const { redis } = deps;
   const producer = new JobProducer(redis);
   const sessions = new SessionService(deps.db);
   const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(redis), media: deps.media });
@@ -35,9 +33,6 @@ export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis
   const shared = { apiKey: deps.apiKey, sessions, submitter };
   return {
     plugins: [sessionRoutes(shared), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
-    stop: async () => {
-      await producer.close();
-      await redis.quit();
-    },
+    stop: () => producer.close(),
   };
 }

@@ -73,7 +73,7 @@ test("completed jobs show the executor's result; failed ones the reason and its 
     await intake.close();
   }
   const [done, invalid, refused, crashed] = await Promise.all(ids.map(status));
-  expect(done).toMatchObject({ state: "completed", name: "SEND_TEXT", sessionId: "user-123", attemptsMade: 1, result: { messageId: `MSG-${ids[0]}`, to: "6281234567890@s.whatsapp.net", timestamp: 1703839200 } });
+  expect(done).toMatchObject({ state: "completed", name: "SEND_TEXT", sessionId: "user-123", attemptsMade: 1, maxAttempts: 3, result: { messageId: `MSG-${ids[0]}`, to: "6281234567890@s.whatsapp.net", timestamp: 1703839200 } });
   expect(Date.parse(done!.finishedAt ?? "")).toBeGreaterThan(Date.now() - 10_000);
   expect(invalid).toMatchObject({ state: "failed", attemptsMade: 1, maxAttempts: 3, failureCode: "INVALID_PAYLOAD", failedReason: expect.stringContaining("INVALID_PAYLOAD: data.to: must be a WhatsApp JID") });
   expect(refused).toMatchObject({ state: "failed", attemptsMade: 1, failureCode: "NOT_ON_WHATSAPP", failedReason: "NOT_ON_WHATSAPP: 1234567890@g.us is not reachable" });
