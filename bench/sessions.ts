@@ -18,7 +18,7 @@ const READ_MS = 300;
 const sizes = (process.argv[2] ?? '1,100,500').split(',').map(Number);
 const concurrency = Number(process.argv[3] ?? 10);
 
-const simProcess = Bun.spawn(['bun', `${import.meta.dir}/simulator-process.ts`, String(DELIVERED_MS), String(READ_MS)], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
+const simProcess = Bun.spawn([process.execPath, `${import.meta.dir}/simulator-process.ts`, String(DELIVERED_MS), String(READ_MS)], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
 const firstLine = async (): Promise<string> => {
   let text = '';
   for await (const chunk of simProcess.stdout) {

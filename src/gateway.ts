@@ -63,7 +63,7 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       registry.start();
       lifecycle.add("worker registry", registry.stop);
       plugins.push(...registry.plugins);
-      const api = integratorApi({ apiKey: secrets.apiKey ?? "", orm: db.orm, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
+      const api = integratorApi({ apiKey: secrets.apiKey ?? "", db, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
       lifecycle.add("job producer", api.stop);
       plugins.push(...api.plugins);
     }

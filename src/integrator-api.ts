@@ -1,5 +1,4 @@
 import type { AnyElysia } from "elysia";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Redis } from "ioredis";
 import { groupRoutes } from "./groups/index.ts";
 import { IdempotencyStore } from "./jobs/idempotency.ts";
@@ -10,6 +9,7 @@ import { JobStatusService } from "./jobs/service.ts";
 import { JobSubmitter } from "./jobs/submitter.ts";
 import type { MediaPolicy } from "./media/policy.ts";
 import { messageRoutes } from "./messages/index.ts";
+import type { GatewayDatabase } from "./platform/db/database.ts";
 import { sessionRoutes } from "./sessions/index.ts";
 import { SessionService } from "./sessions/service.ts";
 
@@ -24,11 +24,12 @@ export interface IntegratorApi {
  * built from the coordinator's database and Redis. Every route needs the API
  * key; every enqueueing route goes through one JobSubmitter.
  */
-export function integratorApi(deps: { apiKey: string; orm: BunSQLiteDatabase; redis: Redis; media: MediaPolicy }): IntegratorApi {
-  const producer = new JobProducer(deps.redis);
-  const sessions = new SessionService(deps.orm);
-  const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(deps.redis), media: deps.media });
-  const jobs = new JobStatusService(producer.queue, new JobResultStore(deps.redis));
+export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy }): IntegratorApi {
+  const { redis } = deps;
+  const producer = new JobProducer(redis);
+  const sessions = new SessionService(deps.db);
+  const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(redis), media: deps.media });
+  const jobs = new JobStatusService(producer.queue, new JobResultStore(redis));
   const shared = { apiKey: deps.apiKey, sessions, submitter };
   return {
     plugins: [sessionRoutes(shared), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],

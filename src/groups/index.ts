@@ -3,7 +3,7 @@ import { Elysia, t } from "elysia";
 import { requireToken } from "../http/auth.ts";
 import { CONTRACT_EXAMPLES, GroupJid, GroupUpdateParticipantsPayload, SessionId } from "../jobs/contract/index.ts";
 import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
-import { bodyWithoutSessionId } from "../jobs/http-body.ts";
+import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
 import { IdempotencyHeaders } from "../jobs/model.ts";
 import type { JobSubmitter } from "../jobs/submitter.ts";
 import { SessionParams } from "../sessions/model.ts";
@@ -21,14 +21,14 @@ export function groupRoutes(opts: { apiKey: string; sessions: SessionService; su
     .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
     .post("", enqueueHandler(opts.submitter, "GROUP_CREATE", requireSession), {
       params: SessionParams,
-      body: bodyWithoutSessionId("GROUP_CREATE"),
+      ...jsonBody(bodyWithoutSessionId("GROUP_CREATE")),
       headers: IdempotencyHeaders,
       response: ENQUEUE_RESPONSES,
       detail: { summary: "Create a group (GROUP_CREATE)", description: "The job's result carries the new group's JID and each participant's outcome." },
     })
     .post("/:groupJid/participants", enqueueHandler(opts.submitter, "GROUP_UPDATE_PARTICIPANTS", requireSession, { jid: "groupJid" }), {
       params: t.Object({ sessionId: SessionId, groupJid: GroupJid }),
-      body: ParticipantsBody,
+      ...jsonBody(ParticipantsBody),
       headers: IdempotencyHeaders,
       response: ENQUEUE_RESPONSES,
       detail: {

@@ -8,10 +8,14 @@ import { AppError } from "./errors.ts";
  * into "no auth".
  */
 export function tokenMatches(presented: string | undefined, expected: string): boolean {
+  return digestMatches(presented, expected ? sha256(expected) : undefined);
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
+function digestMatches(presented: string | undefined, expected: Buffer | undefined): boolean {
   if (!presented || !expected) return false;
-  const a = createHash("sha256").update(presented).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(presented), expected);
 }
 
 /** The token from `Authorization: Bearer <token>` (scheme case-insensitive). */
@@ -32,9 +36,11 @@ interface HeaderContext {
  * integrator tools often prefer.
  */
 export function requireToken(expected: string, opts: { acceptApiKeyHeader?: boolean } = {}) {
+  // Hashed once here, not on every request.
+  const expectedDigest = expected ? sha256(expected) : undefined;
   return ({ headers }: HeaderContext): void => {
     const presented = bearerToken(headers.authorization) ?? (opts.acceptApiKeyHeader ? headers["x-api-key"] : undefined);
-    if (!tokenMatches(presented, expected)) {
+    if (!digestMatches(presented, expectedDigest)) {
       throw new AppError(401, "UNAUTHORIZED", presented ? "Invalid token" : "Missing Authorization: Bearer <token> header");
     }
   };

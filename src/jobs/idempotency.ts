@@ -1,5 +1,4 @@
 import type { Redis } from "ioredis";
-import { createHash } from "node:crypto";
 
 /** How long a key is remembered: the window in which a retry is recognised. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -32,14 +31,14 @@ export class IdempotencyStore {
   }
 }
 
-/** Hashed: keys are client-chosen strings of any shape and length. */
+/** The API bounds keys to 255 characters, and Redis keys are binary-safe, so the key is used as it is. */
 function redisKey(key: string): string {
-  return `wa-gateway:idempotency:${createHash("sha256").update(key).digest("base64url")}`;
+  return `wa-gateway:idempotency:${key}`;
 }
 
 /** The same request body always gives the same fingerprint, whatever its key order. */
 export function fingerprint(name: string, data: unknown): string {
-  return createHash("sha256").update(name).update("\n").update(canonicalJson(data)).digest("base64url");
+  return Bun.SHA256.hash(`${name}\n${canonicalJson(data)}`, "base64");
 }
 
 function canonicalJson(value: unknown): string {

@@ -49,15 +49,18 @@ export function createJobProcessor(deps: IntakeDeps) {
 
     const ctx: JobContext = { jobId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, enqueuedAt: job.timestamp };
     const result = await execute(deps.executor, valid, ctx);
-    await deps.results.save(jobId, {
+    const outcome = {
       name: valid.name,
       sessionId: valid.data.sessionId,
       result,
-      attemptsMade: job.attemptsMade + 1,
+      attemptsMade: ctx.attempt,
+      maxAttempts: ctx.maxAttempts,
       createdAt: job.timestamp,
       processedAt: job.processedOn ?? null,
       finishedAt: Date.now(),
-    });
+    };
+    // The work is done: failing the job now would retry it and send the message twice.
+    await deps.results.save(jobId, outcome).catch((err: unknown) => deps.log.warn({ err, jobId }, "could not keep the job's result; the job still completes"));
     return result;
   };
 }

@@ -8,6 +8,7 @@ export interface JobOutcome {
   sessionId: string | null;
   result: unknown;
   attemptsMade: number;
+  maxAttempts: number;
   createdAt: number;
   processedAt: number | null;
   finishedAt: number;

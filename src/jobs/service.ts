@@ -1,13 +1,14 @@
 import { Job, type Queue } from "bullmq";
 import { AppError } from "../http/errors.ts";
 import { failureCode, type JobFailureCode } from "./contract/index.ts";
+import type { JOB_STATES } from "./model.ts";
 import type { JobResultStore } from "./result-store.ts";
 
 export interface JobStatus {
   jobId: string;
   name: string;
   sessionId: string | null;
-  state: "waiting" | "active" | "delayed" | "completed" | "failed";
+  state: (typeof JOB_STATES)[number];
   attemptsMade: number;
   maxAttempts: number;
   result?: unknown;
@@ -39,7 +40,7 @@ export class JobStatusService {
       sessionId: done.sessionId,
       state: "completed",
       attemptsMade: done.attemptsMade,
-      maxAttempts: done.attemptsMade,
+      maxAttempts: done.maxAttempts,
       result: done.result,
       createdAt: iso(done.createdAt) ?? "",
       processedAt: iso(done.processedAt),

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../http/auth.ts";
 import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
-import { bodyWithoutSessionId } from "../jobs/http-body.ts";
+import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
 import { IdempotencyHeaders } from "../jobs/model.ts";
 import type { JobSubmitter } from "../jobs/submitter.ts";
 import { SessionParams } from "../sessions/model.ts";
@@ -18,15 +18,15 @@ export function messageRoutes(opts: { apiKey: string; sessions: SessionService; 
 
   return new Elysia({ prefix: "/api/v1/sessions/:sessionId/messages", detail: { tags: ["Messages"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
     .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
-    .post("/text", send("SEND_TEXT"), { body: bodyWithoutSessionId("SEND_TEXT"), ...route("Send a text message (SEND_TEXT)", "Mentioned users must also appear as @<number> in the text.") })
+    .post("/text", send("SEND_TEXT"), { ...jsonBody(bodyWithoutSessionId("SEND_TEXT")), ...route("Send a text message (SEND_TEXT)", "Mentioned users must also appear as @<number> in the text.") })
     .post("/media", send("SEND_MEDIA"), {
-      body: bodyWithoutSessionId("SEND_MEDIA"),
+      ...jsonBody(bodyWithoutSessionId("SEND_MEDIA")),
       ...route(
         "Send an image, video, audio, document or sticker (SEND_MEDIA)",
         "media is an http(s) URL (public hosts only, unless ALLOW_PRIVATE_MEDIA_URLS) or base64 (plain or a data: URL, at most MAX_MEDIA_SIZE decoded; 413 beyond).",
       ),
     })
-    .post("/poll", send("SEND_POLL"), { body: bodyWithoutSessionId("SEND_POLL"), ...route("Send a poll (SEND_POLL)", "selectableCount: how many options a voter may pick; 0 = multiple choice.") })
-    .post("/reaction", send("SEND_REACTION"), { body: bodyWithoutSessionId("SEND_REACTION"), ...route("React to a message (SEND_REACTION)", 'An empty emoji ("") removes the reaction.') })
-    .post("/reply", send("SEND_REPLY"), { body: bodyWithoutSessionId("SEND_REPLY"), ...route("Reply to (quote) a message (SEND_REPLY)") });
+    .post("/poll", send("SEND_POLL"), { ...jsonBody(bodyWithoutSessionId("SEND_POLL")), ...route("Send a poll (SEND_POLL)", "selectableCount: how many options a voter may pick; 0 = multiple choice.") })
+    .post("/reaction", send("SEND_REACTION"), { ...jsonBody(bodyWithoutSessionId("SEND_REACTION")), ...route("React to a message (SEND_REACTION)", 'An empty emoji ("") removes the reaction.') })
+    .post("/reply", send("SEND_REPLY"), { ...jsonBody(bodyWithoutSessionId("SEND_REPLY")), ...route("Reply to (quote) a message (SEND_REPLY)") });
 }

@@ -4,6 +4,7 @@ import { ErrorResponse } from "../http/error-model.ts";
 import { AppError } from "../http/errors.ts";
 import { accepted } from "../jobs/accepted.ts";
 import { CONTRACT_EXAMPLES } from "../jobs/contract/index.ts";
+import { jsonBody } from "../jobs/http-body.ts";
 import { AcceptedResponse, IdempotencyHeaders } from "../jobs/model.ts";
 import type { JobSubmitter } from "../jobs/submitter.ts";
 import { PairingCodeBody, QrResponse, SessionListQuery, SessionListResponse, SessionParams, SessionResponse, StartSessionBody } from "./model.ts";
@@ -36,7 +37,7 @@ export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; 
         return status(202, accepted(set, s));
       },
       {
-        body: StartSessionBody,
+        ...jsonBody(StartSessionBody),
         headers: IdempotencyHeaders,
         response: enqueued,
         detail: {
@@ -49,8 +50,8 @@ export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; 
     .get(
       "",
       ({ query }) => {
-        const page = query.page ?? 1;
-        const limit = query.limit ?? 20;
+        const page = Number(query.page ?? 1);
+        const limit = Number(query.limit ?? 20);
         const { rows, total } = sessions.list({ ...query, page, limit });
         const now = Date.now();
         return { success: true as const, data: rows.map((r) => sessionView(r, now)), pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
@@ -106,7 +107,7 @@ export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; 
       },
       {
         params: SessionParams,
-        body: PairingCodeBody,
+        ...jsonBody(PairingCodeBody),
         headers: IdempotencyHeaders,
         response: enqueued,
         detail: {

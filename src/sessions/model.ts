@@ -27,8 +27,9 @@ export const SessionListQuery = t.Object({
   status: t.Optional(literalUnion(SESSION_STATUSES, { description: "Only sessions in this status (deleted ones are listed only when asked for)" })),
   workerId: t.Optional(t.String({ maxLength: 64, description: "Only sessions this worker owns" })),
   phoneNumber: t.Optional(t.String({ maxLength: 16, description: "Only the session linked to this number" })),
-  page: t.Optional(t.Numeric({ minimum: 1, default: 1 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 20 })),
+  // Strings with patterns, not t.Integer: Elysia reports a coerced query number's error without its name.
+  page: t.Optional(t.String({ pattern: "^[1-9][0-9]{0,8}$", error: "must be an integer from 1", default: "1", examples: ["1"] })),
+  limit: t.Optional(t.String({ pattern: "^([1-9]|[1-9][0-9]|100)$", error: "must be an integer from 1 to 100", default: "20", examples: ["20"] })),
 });
 
 const isoOrNull = (description: string) => t.Nullable(t.String({ format: "date-time", description }));

@@ -1,19 +1,25 @@
 import type { Server } from 'bun';
-import { deriveSecret, keyPairFromSecret } from './crypto/curve.ts';
 import { controlApi } from './control/control-api.ts';
 import { SimControl } from './control/control-service.ts';
-import { buildCertChain, verifyCertChain } from './noise/noise-cert.ts';
+import { buildServerIdentity } from './noise/server-identity.ts';
 import { quietLibsignal } from './quiet-console.ts';
 import { type ReceiptSettings, SimContext } from './server/sim-context.ts';
 import { startWsServer } from './server/ws-server.ts';
 import { World } from './world/world.ts';
+import { StateFile } from './server/state-file.ts';
 import { MediaHost } from './media/media-host.ts';
 import { selfSignedCert } from './media/self-signed-cert.ts';
 
 export interface SimulatorOptions {
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Where to listen (default 127.0.0.1). */
   readonly hostname?: string;
+  /**
+   * The host clients are given in URLs (WebSocket, control API, media) and that the media certificate
+   * names. Defaults to `hostname`, or 127.0.0.1 when listening on every interface.
+   */
+  readonly publicHost?: string;
   /** Same seed, same keys, accounts and ids. */
   readonly seed?: string;
   readonly receipts?: Partial<ReceiptSettings>;
@@ -24,6 +30,13 @@ export interface SimulatorOptions {
   readonly certIssuerSerial?: number;
   /** Serve the HTTPS media host (default true). */
   readonly media?: boolean;
+  /**
+   * A JSON file to keep accounts, linked devices, groups and the phones' Signal state in, so that a
+   * restarted simulator process still knows linked clients. Loaded at start if present.
+   */
+  readonly statePath?: string;
+  /** Told about every failure inside the simulator's handlers (they are also kept for `GET /sim/errors`). */
+  readonly onError?: (message: string) => void;
 }
 
 export interface Simulator {
@@ -47,6 +60,8 @@ export interface Simulator {
   pause(): Promise<void>;
   /** Listens again on the same port after `pause()`. */
   resume(): Promise<void>;
+  /** `pause()` then `resume()`: every client drops and must log in again. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,40 +71,32 @@ const DEFAULT_RECEIPTS: ReceiptSettings = { deliveredDelayMs: 50, readDelayMs: 5
 export const createSimulator = async (options: SimulatorOptions = {}): Promise<Simulator> => {
   const seed = options.seed ?? 'wa-sim';
   const hostname = options.hostname ?? '127.0.0.1';
-  const root = keyPairFromSecret(deriveSecret(seed, 'noise-root'));
-  const staticKey = keyPairFromSecret(deriveSecret(seed, 'noise-static'));
-  const certChain = buildCertChain({
-    root,
-    intermediate: keyPairFromSecret(deriveSecret(seed, 'noise-intermediate')),
-    serverStatic: staticKey.public,
-    issuerSerial: options.certIssuerSerial,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
-  const check = verifyCertChain(certChain, root.public, options.certIssuerSerial ?? 0);
-  if (!check.ok || !check.leafKey.equals(staticKey.public)) throw new Error('simulator built an invalid certificate chain');
-
-  const ctx = new SimContext(new World(seed), { staticKey, certChain }, { ...DEFAULT_RECEIPTS, ...options.receipts });
+  const publicHost = options.publicHost ?? (hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname);
+  const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial);
+  const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
+  if (options.onError) ctx.onError = options.onError;
+  const stateFile = options.statePath ? new StateFile(options.statePath, ctx.world) : undefined;
+  stateFile?.load();
   if (options.media !== false) {
-    ctx.media = new MediaHost(selfSignedCert(seed, hostname), hostname);
+    ctx.media = new MediaHost(selfSignedCert(seed, publicHost), hostname, publicHost);
     ctx.media.start();
+  }
+  if (stateFile) {
+    ctx.changed = () => stateFile.markDirty();
+    stateFile.start();
   }
   const control = new SimControl(ctx);
   const release = quietLibsignal();
-  let server: Server<unknown> | undefined;
   const api = controlApi({ control, restart: () => restart() });
   const fetch = (request: Request): Promise<Response> => api.handle(request);
-  server = startWsServer(ctx, { port: options.port ?? 0, hostname, fetch });
+  let server: Server<unknown> | undefined = startWsServer(ctx, { port: options.port ?? 0, hostname, fetch });
   const port = server.port ?? 0;
 
-  const dropAll = (): void => {
+  const pause = async (): Promise<void> => {
     for (const conn of [...ctx.connections.values()]) conn.close();
     for (const pending of [...ctx.pendingPairings]) pending.conn.close();
     for (const timer of ctx.timers) clearTimeout(timer);
     ctx.timers.clear();
-  };
-
-  const pause = async (): Promise<void> => {
-    dropAll();
     await server?.stop(true);
     server = undefined;
   };
@@ -102,20 +109,20 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   };
 
   return {
-    url: `ws://${hostname}:${port}/ws/chat`,
-    httpUrl: `http://${hostname}:${port}`,
+    url: `ws://${publicHost}:${port}/ws/chat`,
+    httpUrl: `http://${publicHost}:${port}`,
     port,
-    rootPublicKey: root.public,
+    rootPublicKey,
     mediaCertificatePem: ctx.media?.certificatePem,
     control,
     controlApp: api,
     pause,
     resume,
+    restart,
     async stop() {
-      dropAll();
-      await server?.stop(true);
-      server = undefined;
+      await pause();
       await ctx.media?.stop();
+      await stateFile?.stop();
       release();
     },
   };

@@ -16,8 +16,10 @@ const LIBSIGNAL_NOISE = [
 let users = 0;
 let original: { info: typeof console.info; warn: typeof console.warn } | undefined;
 
-const isNoise = (args: unknown[]): boolean =>
-  typeof args[0] === 'string' && LIBSIGNAL_NOISE.some((prefix) => (args[0] as string).startsWith(prefix));
+const isNoise = (args: unknown[]): boolean => {
+  const first = args[0];
+  return typeof first === 'string' && LIBSIGNAL_NOISE.some((prefix) => first.startsWith(prefix));
+};
 
 export const quietLibsignal = (): (() => void) => {
   if (users++ === 0) {

@@ -1,13 +1,25 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../platform/logger.ts";
 import { createSimulator } from "./create-simulator.ts";
 
 /**
  * `wa-gateway simulator`: the WhatsApp simulator on its own, for tests, demos
- * and benchmarks. It says loudly what it is, so nobody mistakes it for WhatsApp.
+ * and benchmarks. Its world (accounts, linked devices, groups, the phones'
+ * Signal state) is kept in the data dir, so a restarted simulator still knows
+ * the devices linked to it. It says loudly what it is, so nobody mistakes it
+ * for WhatsApp.
  */
 export async function runSimulator(config: Config, log: Logger): Promise<{ stop(): Promise<void> }> {
-  const sim = await createSimulator({ port: config.port, hostname: config.host, seed: config.simSeed });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const sim = await createSimulator({
+    port: config.port,
+    hostname: config.host,
+    seed: config.simSeed,
+    statePath: join(config.dataDir, "simulator-state.json"),
+    onError: (message) => log.warn({ simulatorError: message }, "simulator handler failed"),
+  });
   log.warn(
     {
       waUrl: sim.url,

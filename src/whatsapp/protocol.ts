@@ -29,6 +29,7 @@ export {
   aesDecryptCTR,
   hkdfInfoKey,
   decryptPollVote,
+  BufferJSON,
 } from '@whiskeysockets/baileys';
 export type {
   BinaryNode,

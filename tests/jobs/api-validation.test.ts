@@ -55,6 +55,9 @@ describe("an invalid body is refused with 400 naming the field, and nothing is e
     ["participants action that does not exist", "/api/v1/sessions/user-123/groups/1234567890@g.us/participants", { action: "ban", participants: ["628555555555"] }, "Invalid body.action: must be one of add, remove, promote, demote"],
     ["group route with a user JID", "/api/v1/sessions/user-123/groups/628555555555@s.whatsapp.net/participants", { action: "add", participants: ["628555555555"] }, "Invalid params.groupJid: must be a group JID (…@g.us)"],
     ["session id with spaces", "/api/v1/sessions", { sessionId: "user 123" }, "Invalid body.sessionId"],
+    // Elysia's normaliser would turn these into {} and let them through.
+    ["metadata that is not an object", "/api/v1/sessions", { sessionId: "user-9", metadata: 5 }, "Invalid body.metadata"],
+    ["a quoted message that is not an object", `${M}/reply`, { to: TEXT.to, text: "ok", quoted: { key: REACTION.key, message: "x" } }, "Invalid body.quoted.message"],
     ["webhook that is not http(s)", "/api/v1/sessions", { sessionId: "user-9", webhookUrl: "ftp://example.com/x" }, "Invalid body.webhookUrl: must be an http(s) URL"],
   ];
   for (const [what, path, body, error] of cases) {

@@ -90,7 +90,7 @@ describe("the executor's outcome", () => {
     intake = startIntake(redisServer, recordingExecutor().executor);
     expect((await intake.settled(id!)).state).toBe("completed");
     expect(await readJob(redis, id!)).toBeUndefined();
-    expect(await intake.results.get(id!)).toMatchObject({ name: "SEND_TEXT", sessionId: "user-123", attemptsMade: 1, result: { messageId: `MSG-${id}`, to: "6281234567890@s.whatsapp.net" } });
+    expect(await intake.results.get(id!)).toMatchObject({ name: "SEND_TEXT", sessionId: "user-123", attemptsMade: 1, maxAttempts: 3, result: { messageId: `MSG-${id}`, to: "6281234567890@s.whatsapp.net" } });
   });
 
   test("a permanent JobFailure skips the remaining attempts; a retryable one uses them all", async () => {

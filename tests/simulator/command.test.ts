@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { BINARY, gatewayCommand, cleanEnv } from "../support/gateway-process.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 import { connectOpen, memoryAuth, nextEvent, startClient, waitForClose, type SimEndpoint } from "./support/baileys-client.ts";
 
 // `wa-gateway simulator` from the compiled binary: the simulator ships inside the executable.
 let proc: ReturnType<typeof Bun.spawn>;
 let info: { waUrl: string; controlApi: string; trustKey: string };
+const data = makeTempDir();
 
 beforeAll(async () => {
   const binary = existsSync(BINARY);
-  proc = Bun.spawn([...gatewayCommand(binary), "simulator", "--port=0", "--sim-seed=cmd-test"], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  proc = Bun.spawn([...gatewayCommand(binary), "simulator", "--port=0", "--sim-seed=cmd-test", `--data-dir=${data.path}`], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   let text = "";
   while (!text.includes("\n")) {
@@ -23,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
+  data.remove();
 });
 
 test("wa-gateway simulator: a bare Baileys client pairs through its control API and logs in", async () => {

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { connectOpen, endClient, memoryAuth, nextEvent, startClient, waitForClose } from './support/baileys-client.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -54,4 +57,49 @@ test('a sandbox user links a client, sends it a text and reads the phone inbox, 
   expect((await call('POST', '/faults/logout', { phone: '4915100000001', deviceId: 2 })).body).toEqual({ loggedOut: true });
   expect(await closedAgain).toBe(DisconnectReason.loggedOut);
   endClient(linked);
+});
+
+test('groups, media and participant changes driven over HTTP reach a linked client', async () => {
+  const member = await call('POST', '/accounts', { name: 'Linked member' });
+  const auth = memoryAuth();
+  const sock = startClient(sim, auth);
+  const { qr } = await nextEvent(sock, 'connection.update', (u) => !!u.qr);
+  await call('POST', '/pairings/scan', { phone: member.body.phone, qr });
+  const linked = await connectOpen(sim, auth);
+  const admin = await call('POST', '/accounts', { name: 'Sim admin' });
+  const other = await call('POST', '/accounts', { name: 'Sim other' });
+
+  expect((await call('POST', '/groups', { creator: admin.body.phone, subject: 'x', members: ['not-a-phone'] })).status).toBe(400);
+  const upserted = nextEvent(linked, 'groups.upsert', (g) => g.some((x) => x.subject === 'HTTP group'));
+  const group = await call('POST', '/groups', { creator: admin.body.phone, subject: 'HTTP group', members: [member.body.phone, other.body.phone] });
+  const jid = String(group.body.jid);
+  expect((await upserted)[0]?.id).toBe(jid);
+
+  const text = nextEvent(linked, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'group hello'));
+  await call('POST', `/groups/${jid}/messages/text`, { from: other.body.phone, text: 'group hello' });
+  expect((await text).messages[0]?.key.remoteJid).toBe(jid);
+
+  const removed = nextEvent(linked, 'group-participants.update', (u) => u.action === 'remove');
+  const result = await call('POST', `/groups/${jid}/participants`, { actor: admin.body.phone, action: 'remove', phones: [other.body.phone] });
+  expect(result.body).toEqual([{ phone: other.body.phone, error: null }] as unknown as Record<string, unknown>);
+  expect((await removed).participants[0]?.id).toBe(String(other.body.lid));
+
+  const image = nextEvent(linked, 'messages.upsert', (u) => u.messages.some((m) => !!m.message?.imageMessage));
+  const media = await call('POST', `/accounts/${admin.body.phone}/messages/media`, {
+    to: member.body.phone,
+    kind: 'image',
+    mimetype: 'image/jpeg',
+    dataBase64: Buffer.from('not really a jpeg').toString('base64'),
+    caption: 'look',
+  });
+  expect(media.status).toBe(200);
+  const got = (await image).messages[0]?.message?.imageMessage;
+  expect(got?.caption).toBe('look');
+  expect(got?.url).toStartWith('https://127.0.0.1:');
+  expect(Buffer.from(got?.fileSha256 ?? []).toString('hex')).toBe(new Bun.CryptoHasher('sha256').update('not really a jpeg').digest('hex'));
+  endClient(linked);
+});
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
 });

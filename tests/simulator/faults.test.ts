@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { DisconnectReason, proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
-import { connectOpen, endClient, nextEvent, startClient, waitForClose, waitForStatus } from './support/baileys-client.ts';
+import { connectOpen, endClient, nextEvent, startClient, until, waitForClose, waitForStatus } from './support/baileys-client.ts';
 import { linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -35,6 +38,14 @@ test('a second connection for the same device replaces the first (440)', async (
   const second = await connectOpen(sim, alice.auth);
   expect(await replaced).toBe(DisconnectReason.connectionReplaced);
   endClient(second);
+});
+
+test('the conflict fault replaces the connection without a second client (440)', async () => {
+  const alice = await linkedClient(sim, 'Alice9');
+  const replaced = waitForClose(alice.sock);
+  const res = await fetch(`${sim.httpUrl}/sim/faults/conflict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: alice.account.phone }) });
+  expect(await res.json()).toEqual({ replaced: 1 });
+  expect(await replaced).toBe(DisconnectReason.connectionReplaced);
 });
 
 test('a restricted account gets its sends refused with 463', async () => {
@@ -94,4 +105,45 @@ test('messages sent while a device is offline arrive when it logs in again', asy
   const got = await nextEvent(again, 'messages.upsert', (u) => u.messages.some((m) => m.key.id === queued.id));
   expect(got.messages.find((m) => m.key.id === queued.id)?.message?.conversation).toBe('while you were away');
   endClient(again);
+});
+
+test('a client that logs itself out unlinks its device', async () => {
+  const alice = await linkedClient(sim, 'Alice8');
+  const closed = waitForClose(alice.sock);
+  await alice.sock.logout();
+  expect(await closed).toBe(DisconnectReason.loggedOut);
+  await until(() => sim.control.getAccount(alice.account.phone).devices.length === 0);
+  expect(await waitForClose(startClient(sim, alice.auth))).toBe(DisconnectReason.loggedOut);
+});
+
+test('a phone that lost its sessions asks for a retry, and the message still arrives', async () => {
+  const alice = await linkedClient(sim, 'Alice10');
+  const paul = sim.control.createAccount({ name: 'Paul' });
+  const first = await alice.sock.sendMessage(paul.jid, { text: 'first' });
+  await sim.control.waitForInbox(paul.phone, (e) => e.id === first?.key.id);
+  await sim.control.forgetSessions(paul.phone);
+  const second = await alice.sock.sendMessage(paul.jid, { text: 'after the phone lost its sessions' });
+  const got = await sim.control.waitForInbox(paul.phone, (e) => e.id === second?.key.id);
+  expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe('after the phone lost its sessions');
+  endClient(alice.sock);
+});
+
+test('a client that lost its sessions (old auth state) gets the message again through a retry', async () => {
+  const alice = await linkedClient(sim, 'Alice11');
+  const rita = sim.control.createAccount({ name: 'Rita' });
+  const hello = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'hello'));
+  await sim.control.sendText(rita.phone, alice.account.phone, 'hello');
+  await hello;
+  const reply = await alice.sock.sendMessage(rita.jid, { text: 'hi rita' });
+  await sim.control.waitForInbox(rita.phone, (e) => e.id === reply?.key.id);
+  alice.auth.forgetSessions();
+  const again = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'after your state was rolled back'));
+  // The phone's session is established, so this is a plain `msg` that Alice can no longer decrypt.
+  expect((await sim.control.sendText(rita.phone, alice.account.phone, 'after your state was rolled back')).encTypes).toEqual(['msg']);
+  expect((await again).messages[0]?.key.remoteJid).toBe(rita.jid);
+  endClient(alice.sock);
+});
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
 });

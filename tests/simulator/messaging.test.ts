@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { proto } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient, nextEvent, waitForStatus } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 const textOf = (message: proto.IMessage | null | undefined): string | null | undefined =>
   message?.conversation ?? message?.extendedTextMessage?.text;
@@ -49,6 +52,8 @@ test('incoming messages from a contact decrypt in Baileys: pkmsg first, then msg
   await alice.sock.readMessages([msg!.key]);
   await Bun.sleep(200);
   expect(sim.control.receiptsFor(dave.phone, msg!.key.id!)).toContain('read');
+  const overHttp = await fetch(`${sim.httpUrl}/sim/accounts/${dave.phone}/receipts/${msg!.key.id}`);
+  expect(await overHttp.json()).toEqual(expect.arrayContaining(['delivered', 'read']));
 });
 
 test('two Baileys clients message each other through the simulator, with receipts', async () => {
@@ -67,4 +72,14 @@ test('two Baileys clients message each other through the simulator, with receipt
   await bob.sock.sendMessage(alice.account.jid, { text: 'hi alice, from bob' });
   expect((await back).messages[0]?.key.remoteJid).toBe(bob.account.jid);
   endClient(bob.sock);
+});
+
+test('onWhatsApp tells registered numbers from unknown ones', async () => {
+  const known = sim.control.createAccount({ name: 'Known' });
+  const results = await alice.sock.onWhatsApp(known.phone, '19990000000');
+  expect(results).toEqual([{ jid: known.jid, exists: true }]);
+});
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
 });

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { decryptPollVote, getKeyAuthor, jidNormalizedUser } from '@whiskeysockets/baileys';
 import { createHash } from 'node:crypto';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { endClient, nextEvent } from './support/baileys-client.ts';
 import { type LinkedClient, linkedClient } from './support/world-fixture.ts';
+
+// bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
+setDefaultTimeout(20_000);
 
 let sim: Simulator;
 let alice: LinkedClient;
@@ -50,4 +53,8 @@ test('a poll the client creates gets a vote that decrypts with decryptPollVote',
     voterJid: getKeyAuthor(voteMsg.key, meId),
   });
   expect(decrypted.selectedOptions.map((o) => Buffer.from(o).toString('hex'))).toEqual([createHash('sha256').update('sushi').digest('hex')]);
+});
+
+test('the simulator recorded no handler errors', () => {
+  expect(sim.control.errors()).toEqual([]);
 });

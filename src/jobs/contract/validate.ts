@@ -29,6 +29,9 @@ function checker(name: JobName): TypeCheck<TSchema> {
  * express. On success the data comes back cleaned (unknown properties dropped)
  * and normalised (phone numbers turned into JIDs), so a worker sees the same
  * job whether our API or someone's plain BullMQ client added it.
+ *
+ * The data is cleaned and normalised in place (no copy on this hot path): pass
+ * an object this call may own, such as a freshly parsed body or a job's data.
  */
 export function checkJob(name: string, data: unknown): JobCheck {
   if (!isJobName(name)) {
@@ -40,7 +43,7 @@ export function checkJob(name: string, data: unknown): JobCheck {
     const custom = first && typeof first.schema.error === "string" ? first.schema.error : undefined;
     return { ok: false, unknownName: false, issue: { field: dotted(first?.path ?? ""), message: custom ?? first?.message ?? "is invalid" } };
   }
-  const job = { name, data: normalise(Value.Clean(JOB_PAYLOADS[name], structuredClone(data))) } as ContractJob;
+  const job = { name, data: normalise(Value.Clean(JOB_PAYLOADS[name], data)) } as ContractJob;
   const issue = ruleViolation(job);
   return issue ? { ok: false, unknownName: false, issue } : { ok: true, job };
 }

@@ -53,3 +53,32 @@ export const ReceiptSettingsBody = t.Object({
 export const DeviceFaultBody = t.Object({ phone: Phone, deviceId: t.Optional(t.Integer({ minimum: 1 })) });
 export const LogoutBody = t.Object({ phone: Phone, deviceId: t.Integer({ minimum: 1 }) });
 export const RestrictBody = t.Object({ phone: Phone, restricted: t.Boolean() });
+
+export const ReceiptSettingsView = t.Object({ deliveredDelayMs: t.Number(), readDelayMs: t.Number(), lose: t.Boolean() });
+
+export const MediaBody = t.Object({
+  to: Phone,
+  kind: t.Union([t.Literal('image'), t.Literal('video'), t.Literal('audio'), t.Literal('ptt'), t.Literal('document'), t.Literal('sticker')]),
+  mimetype: t.String({ minLength: 1 }),
+  dataBase64: t.String({ minLength: 1, description: 'The file, base64' }),
+  caption: t.Optional(t.String()),
+  fileName: t.Optional(t.String()),
+});
+
+const Role = t.Union([t.Literal('admin'), t.Literal('superadmin'), t.Null()]);
+export const GroupBody = t.Object({
+  jid: t.String(),
+  subject: t.String(),
+  creator: t.String(),
+  members: t.Array(t.Object({ phone: t.String(), role: Role })),
+});
+export const NewGroupBody = t.Object({ creator: Phone, subject: t.String({ minLength: 1, maxLength: 100 }), members: t.Array(Phone) });
+export const ParticipantsBody = t.Object({
+  actor: Phone,
+  action: t.Union([t.Literal('add'), t.Literal('remove'), t.Literal('promote'), t.Literal('demote')]),
+  phones: t.Array(Phone, { minItems: 1 }),
+});
+export const ParticipantResultsBody = t.Array(t.Object({ phone: t.String(), error: t.Union([t.String(), t.Null()]) }));
+export const GroupTextBody = t.Object({ from: Phone, text: t.String({ minLength: 1 }) });
+export const GroupReactionBody = t.Object({ from: Phone, messageId: t.String({ minLength: 1 }), author: Phone, emoji: t.String() });
+export const GroupPollVoteBody = t.Object({ from: Phone, pollMessageId: t.String({ minLength: 1 }), creator: Phone, options: t.Array(t.String()) });

@@ -12,12 +12,15 @@ export class MediaHost {
 
   constructor(
     private readonly tls: TlsIdentity,
-    private readonly hostname: string,
+    /** The address to listen on. */
+    private readonly bindHost: string,
+    /** The address clients are told to use, which the certificate names. */
+    private readonly publicHost: string,
   ) {}
 
   /** `host:port` as Baileys expects it in media_conn (it builds `https://${hostname}${path}`). */
   get host(): string {
-    return `${this.hostname}:${this.server?.port ?? 0}`;
+    return `${this.publicHost}:${this.server?.port ?? 0}`;
   }
 
   get certificatePem(): string {
@@ -27,7 +30,7 @@ export class MediaHost {
   start(port = 0): void {
     this.server = Bun.serve({
       port,
-      hostname: this.hostname,
+      hostname: this.bindHost,
       tls: { cert: this.tls.cert, key: this.tls.key },
       fetch: (request) => this.handle(request),
     });

@@ -1,4 +1,4 @@
-import { createECDH, createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { deriveSecret } from '../crypto/curve.ts';
 
 // Minimal DER (ASN.1) encoding: just enough to build one X.509 v3 certificate.
@@ -22,10 +22,12 @@ const oid = (dotted: string): Buffer => {
   }
   return tlv(0x06, Buffer.from(bytes));
 };
-const utcTime = (date: Date): Buffer => tlv(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-:T]/g, '')}Z`));
 const name = (cn: string): Buffer => seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(cn)))));
-const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
-const EC_P256_SPKI_PREFIX = seq(oid('1.2.840.10045.2.1'), oid('1.2.840.10045.3.1.7'));
+const ED25519 = seq(oid('1.3.101.112'));
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+// A fixed validity window (UTCTime), so the certificate does not change from one start to the next.
+const VALIDITY = seq(tlv(0x17, Buffer.from('250101000000Z')), tlv(0x17, Buffer.from('491231235959Z')));
+const SUBJECT = name('wa-gateway simulator media');
 
 export interface TlsIdentity {
   readonly cert: string;
@@ -35,40 +37,29 @@ export interface TlsIdentity {
 const pem = (label: string, der: Buffer): string =>
   `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)?.join('\n')}\n-----END ${label}-----\n`;
 
+const altNames = (hostname: string): Buffer => {
+  const ip = hostname.split('.').map(Number);
+  const isIp = ip.length === 4 && ip.every((n) => Number.isInteger(n) && n >= 0 && n < 256);
+  return seq(tlv(0x82, Buffer.from('localhost')), isIp ? tlv(0x87, Buffer.from(ip)) : tlv(0x82, Buffer.from(hostname)));
+};
+
 /**
- * A self-signed P-256 certificate for 127.0.0.1 and localhost, acting as its own CA. The key comes
- * from the seed, so the same seed yields the same key. Built in-process so the simulator needs no
- * openssl binary, which a compiled gateway cannot count on.
+ * The media host's self-signed Ed25519 certificate for `hostname` and localhost, acting as its own CA.
+ * It is a pure function of the seed (Ed25519 signatures are deterministic, the validity window is
+ * fixed), so a gateway can write the PEM to the file in `NODE_EXTRA_CA_CERTS` before the process that
+ * runs Baileys starts: Bun reads that variable only at start. Built in-process: no openssl needed.
  */
 export const selfSignedCert = (seed: string, hostname: string): TlsIdentity => {
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(deriveSecret(seed, 'media-tls-key'));
-  const point = ecdh.getPublicKey();
-  const b64u = (b: Buffer) => b.toString('base64url');
   const privateKey = createPrivateKey({
-    key: { kty: 'EC', crv: 'P-256', d: b64u(ecdh.getPrivateKey()), x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33)) },
-    format: 'jwk',
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, deriveSecret(seed, 'media-tls-key')]),
+    format: 'der',
+    type: 'pkcs8',
   });
-  const ip = hostname.split('.').map(Number);
-  const altNames = [tlv(0x82, Buffer.from('localhost')), ...(ip.length === 4 && ip.every((n) => n >= 0 && n < 256) ? [tlv(0x87, Buffer.from(ip))] : [tlv(0x82, Buffer.from(hostname))])];
-  const now = Date.now();
-  const tbs = seq(
-    tlv(0xa0, tlv(0x02, Buffer.from([2]))),
-    tlv(0x02, Buffer.concat([Buffer.from([0x01]), deriveSecret(seed, 'media-tls-serial').subarray(0, 15)])),
-    ECDSA_SHA256,
-    name('wa-gateway simulator media'),
-    seq(utcTime(new Date(now - 86_400_000)), utcTime(new Date(now + 365 * 86_400_000))),
-    name('wa-gateway simulator media'),
-    seq(EC_P256_SPKI_PREFIX, tlv(0x03, Buffer.from([0]), point)),
-    tlv(
-      0xa3,
-      seq(
-        seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, seq(tlv(0x01, Buffer.from([0xff]))))),
-        seq(oid('2.5.29.17'), tlv(0x04, seq(...altNames))),
-      ),
-    ),
-  );
-  const signature = sign('sha256', tbs, privateKey);
-  const cert = seq(tbs, ECDSA_SHA256, tlv(0x03, Buffer.from([0]), signature));
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const serial = tlv(0x02, Buffer.concat([Buffer.from([0x01]), deriveSecret(seed, 'media-tls-serial').subarray(0, 15)]));
+  const basicConstraintsCa = seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, seq(tlv(0x01, Buffer.from([0xff])))));
+  const subjectAltName = seq(oid('2.5.29.17'), tlv(0x04, altNames(hostname)));
+  const tbs = seq(tlv(0xa0, tlv(0x02, Buffer.from([2]))), serial, ED25519, SUBJECT, VALIDITY, SUBJECT, spki, tlv(0xa3, seq(basicConstraintsCa, subjectAltName)));
+  const cert = seq(tbs, ED25519, tlv(0x03, Buffer.from([0]), sign(null, tbs, privateKey)));
   return { cert: pem('CERTIFICATE', cert), key: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
 };

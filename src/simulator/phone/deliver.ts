@@ -1,5 +1,5 @@
 import type { BinaryNode, proto } from '../../whatsapp/protocol.ts';
-import { linkedDeviceBundle } from '../handlers/prekeys.ts';
+import { linkedDeviceBundle } from '../world/prekey-bundle.ts';
 import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';

@@ -3,7 +3,7 @@ import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
 import type { Group } from '../world/group.ts';
-import { linkedDeviceBundle } from '../handlers/prekeys.ts';
+import { linkedDeviceBundle } from '../world/prekey-bundle.ts';
 
 /**
  * A simulated phone sends to a group: one sender-key ciphertext, plus a pairwise `pkmsg`/`msg` with

@@ -18,12 +18,16 @@ export interface Inbox {
   waitFor(match: (entry: InboxEntry) => boolean, timeoutMs?: number): Promise<InboxEntry>;
 }
 
+/** A phone keeps its latest messages only, so a long sandbox or benchmark run stays bounded. */
+const KEPT = 2_000;
+
 export const createInbox = (): Inbox => {
   const entries: InboxEntry[] = [];
   const waiters = new Set<(entry: InboxEntry) => void>();
   return {
     add(entry) {
       entries.push(entry);
+      if (entries.length > KEPT) entries.shift();
       for (const waiter of [...waiters]) waiter(entry);
     },
     list: () => entries,

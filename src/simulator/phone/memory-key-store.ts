@@ -2,11 +2,16 @@ import type { SignalDataTypeMap, SignalKeyStore } from '../../whatsapp/protocol.
 
 type Stored = Map<string, unknown>;
 
-/**
- * The simplest Signal key store: maps in memory. A simulated phone lives as long as the simulator,
- * so nothing here needs to survive a process restart.
- */
-export const createMemoryKeyStore = (): SignalKeyStore => {
+/** Every stored key as `[type, id, value]`, the form a state snapshot keeps. */
+export type KeyStoreDump = [string, string, unknown][];
+
+export interface MemoryKeyStore extends SignalKeyStore {
+  dump(): KeyStoreDump;
+  load(entries: KeyStoreDump): void;
+}
+
+/** The simplest Signal key store: maps in memory, dumped into the simulator's state snapshot. */
+export const createMemoryKeyStore = (): MemoryKeyStore => {
   const byType = new Map<string, Stored>();
   const bucket = (type: string): Stored => {
     let stored = byType.get(type);
@@ -33,6 +38,10 @@ export const createMemoryKeyStore = (): SignalKeyStore => {
           else stored.set(id, value);
         }
       }
+    },
+    dump: () => [...byType].flatMap(([type, stored]) => [...stored].map(([id, value]): [string, string, unknown] => [type, id, value])),
+    load(entries) {
+      for (const [type, id, value] of entries) bucket(type).set(id, value);
     },
   };
 };

@@ -10,43 +10,41 @@ import {
   unpadRandomMax16,
 } from '../../whatsapp/protocol.ts';
 import { deriveSecret, keyPairFromSecret, sign, withKeyType } from '../crypto/curve.ts';
-import { createMemoryKeyStore } from './memory-key-store.ts';
+import { createMemoryKeyStore, type KeyStoreDump } from './memory-key-store.ts';
+import type { PreKeyBundle } from '../world/prekey-bundle.ts';
 import type { Inbox } from './inbox.ts';
 import { createInbox } from './inbox.ts';
-
-/** What a peer needs to open a Signal session with a device: the answer to a prekey fetch. */
-export interface PreKeyBundle {
-  readonly registrationId: number;
-  readonly identityKey: Buffer;
-  readonly signedPreKey: { id: number; public: Buffer; signature: Buffer };
-  readonly preKey?: { id: number; public: Buffer };
-}
+import { PhoneLedger } from './phone-ledger.ts';
 
 const silent = pino({ level: 'silent' });
+
+export interface PhoneState {
+  readonly nextPreKeyId: number;
+  readonly keys: KeyStoreDump;
+}
 
 /**
  * The simulated primary phone (device 0) of an account: a real Signal endpoint with its own identity,
  * an unlimited supply of one-time prekeys, and an inbox of everything it decrypted.
  */
 export class SimPhone {
-  readonly signal: SignalRepositoryWithLIDStore;
+  private readonly signal: SignalRepositoryWithLIDStore;
   readonly inbox: Inbox = createInbox();
-  /** Receipt types (delivered, read, ...) that recipients sent for messages this phone sent. */
-  readonly receipts = new Map<string, Set<string>>();
+  readonly ledger = new PhoneLedger();
   private readonly creds: AuthenticationCreds;
-  private readonly keys = addTransactionCapability(createMemoryKeyStore(), silent, {
-    maxCommitRetries: 1,
-    delayBetweenTriesMs: 0,
-  });
+  private readonly store = createMemoryKeyStore();
+  private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
   private nextPreKeyId = 1;
 
   constructor(
     private readonly seed: string,
-    readonly label: string,
+    private readonly label: string,
     lidForPn: (jids: string[]) => Promise<{ lid: string; pn: string }[] | undefined>,
   ) {
     const identity = keyPairFromSecret(deriveSecret(seed, `${label}:identity`));
     const signed = keyPairFromSecret(deriveSecret(seed, `${label}:signed-prekey`));
+    // The Signal repository reads only the identity, signed prekey and registration id; the other
+    // creds fields (noise key and so on) belong to linked devices and are filler here.
     this.creds = {
       ...initAuthCreds(),
       signedIdentityKey: identity,
@@ -56,12 +54,29 @@ export class SimPhone {
     this.signal = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent, lidForPn);
   }
 
+  /** Fault: the phone loses its Signal sessions and sender keys (its identity stays), as after a reinstall. */
+  async forgetSessions(): Promise<void> {
+    const lost = this.store.dump().filter(([type]) => type === 'session' || type === 'sender-key');
+    const ids = (type: string) => Object.fromEntries(lost.filter(([t]) => t === type).map(([, id]) => [id, null]));
+    await this.store.set({ session: ids('session'), 'sender-key': ids('sender-key') });
+  }
+
   get identityKey(): Buffer {
     return Buffer.from(this.creds.signedIdentityKey.public);
   }
 
   get identityPrivateKey(): Buffer {
     return Buffer.from(this.creds.signedIdentityKey.private);
+  }
+
+  /** The phone's Signal state (sessions, sender keys, prekeys), for the simulator's snapshot. */
+  exportState(): PhoneState {
+    return { nextPreKeyId: this.nextPreKeyId, keys: this.store.dump() };
+  }
+
+  importState(state: PhoneState): void {
+    this.nextPreKeyId = state.nextPreKeyId;
+    this.store.load(state.keys);
   }
 
   /** Hands out a fresh one-time prekey on every fetch, so peers never run a phone dry. */

@@ -4,7 +4,7 @@ import { ServerHandshake, type ServerIdentity } from '../noise/server-handshake.
 import { FrameReader, NoiseTransport, encodeFrame } from '../noise/noise-transport.ts';
 import type { Account, LinkedDevice } from '../world/account.ts';
 
-/** The WebSocket as a connection needs it; lets tests and the server share one shape. */
+/** The socket as a connection needs it: bytes out, and a way to hang up. */
 export interface Wire {
   send(data: Uint8Array): void;
   close(): void;
@@ -33,7 +33,6 @@ export class Connection {
   private readonly awaiting = new Map<string, (reply: BinaryNode) => void>();
 
   constructor(
-    readonly id: number,
     private readonly wire: Wire,
     identity: ServerIdentity,
     ephemeral: KeyPair,
@@ -46,7 +45,10 @@ export class Connection {
     return !this.closed;
   }
 
-  /** Frames are processed strictly one after another, as the client sent them. */
+  /**
+   * Frames are processed strictly one after another, as the client sent them. A frame that fails to
+   * decrypt or decode is a protocol violation and ends the connection.
+   */
   receive(data: Uint8Array): void {
     for (const frame of this.reader.push(data)) {
       this.queue = this.queue.then(() => this.handleFrame(frame)).catch(() => this.close());

@@ -4,7 +4,7 @@ import type { Account, LinkedDevice } from '../world/account.ts';
 import type { World } from '../world/world.ts';
 import type { Connection } from './connection.ts';
 import type { MediaHost } from '../media/media-host.ts';
-import type { PendingPairing } from '../handlers/pending-pairing.ts';
+import type { PendingPairing } from '../pairing/pending-pairing.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
 export interface ReceiptSettings {
@@ -33,7 +33,13 @@ export class SimContext {
   readonly receipts: ReceiptSettings;
   /** Timers for delayed receipts and phone actions, cleared on stop. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
+  readonly errors: string[] = [];
   media?: MediaHost;
+  /** Called whenever state may have changed (the state file saves soon after). */
+  changed: () => void = () => undefined;
+  /** Told about every handler failure as it happens, e.g. to log it. */
+  onError: (message: string) => void = () => undefined;
   private readonly sent = new Map<string, SentRecord>();
   private readonly offline = new Map<string, BinaryNode[]>();
 
@@ -97,10 +103,21 @@ export class SimContext {
     return this.sent.get(id);
   }
 
+  /**
+   * Records a failure inside a handler. One bad stanza must not take the client's socket down (a real
+   * server would answer it with an error), but a test should be able to see that it happened.
+   */
+  reportError(where: string, error: unknown): void {
+    const message = `${where}: ${error instanceof Error ? error.message : String(error)}`;
+    this.errors.push(message);
+    if (this.errors.length > 100) this.errors.shift();
+    this.onError(message);
+  }
+
   later(delayMs: number, task: () => void | Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void Promise.resolve().then(task).catch(() => undefined);
+      void Promise.resolve().then(task).catch((error: unknown) => this.reportError('timer', error));
     }, delayMs);
     this.timers.add(timer);
   }

@@ -1,10 +1,11 @@
 import type { Server, ServerWebSocket } from 'bun';
+import type { BinaryNode, proto } from '../../whatsapp/protocol.ts';
 import { keyPairFromSecret } from '../crypto/curve.ts';
 import { Connection } from './connection.ts';
 import { routeNode } from './router.ts';
 import type { SimContext } from './sim-context.ts';
-import { handleLogin } from '../handlers/login.ts';
-import { handleRegistration } from '../handlers/registration.ts';
+import { handleLogin } from '../pairing/login.ts';
+import { handleRegistration } from '../pairing/registration.ts';
 
 interface SocketData {
   conn?: Connection;
@@ -18,11 +19,18 @@ export interface WsServerOptions {
 }
 
 const hooks = (ctx: SimContext) => ({
-  async onAuthenticated(conn: Connection, payload: import('../../whatsapp/protocol.ts').proto.ClientPayload) {
+  async onAuthenticated(conn: Connection, payload: proto.ClientPayload) {
     if (payload.devicePairingData) handleRegistration(ctx, conn, payload.devicePairingData);
     else handleLogin(ctx, conn, payload);
   },
-  onNode: (conn: Connection, node: import('../../whatsapp/protocol.ts').BinaryNode) => routeNode(ctx, conn, node),
+  async onNode(conn: Connection, node: BinaryNode) {
+    try {
+      await routeNode(ctx, conn, node);
+      ctx.changed();
+    } catch (error) {
+      ctx.reportError(`<${node.tag}${node.attrs.xmlns ? ` xmlns=${node.attrs.xmlns}` : ''}>`, error);
+    }
+  },
   onClosed(conn: Connection) {
     const pending = ctx.pendingPairings.findIndex((p) => p.conn === conn);
     if (pending >= 0) ctx.pendingPairings.splice(pending, 1);
@@ -32,7 +40,6 @@ const hooks = (ctx: SimContext) => ({
 
 /** Serves `/ws/chat` (one Connection per socket) and hands every other request to `fetch`. */
 export const startWsServer = (ctx: SimContext, options: WsServerOptions): Server<SocketData> => {
-  let nextId = 1;
   const connectionHooks = hooks(ctx);
   return Bun.serve<SocketData>({
     port: options.port,
@@ -47,7 +54,7 @@ export const startWsServer = (ctx: SimContext, options: WsServerOptions): Server
       open(ws: ServerWebSocket<SocketData>) {
         const wire = { send: (data: Uint8Array) => void ws.sendBinary(data), close: () => ws.close() };
         const ephemeral = keyPairFromSecret(ctx.world.ids.bytes('noise-ephemeral', 32));
-        ws.data.conn = new Connection(nextId++, wire, ctx.identity, ephemeral, connectionHooks);
+        ws.data.conn = new Connection(wire, ctx.identity, ephemeral, connectionHooks);
       },
       message(ws, message) {
         ws.data.conn?.receive(typeof message === 'string' ? Buffer.from(message) : message);

@@ -5,13 +5,21 @@ import { createHmac } from 'node:crypto';
  * run (or a sandbox demo) can be replayed and compared.
  */
 export class IdSource {
-  private readonly counters = new Map<string, number>();
+  private readonly counts = new Map<string, number>();
 
   constructor(private readonly seed: string) {}
 
+  counters(): [string, number][] {
+    return [...this.counts];
+  }
+
+  restoreCounters(entries: [string, number][]): void {
+    for (const [kind, n] of entries) this.counts.set(kind, n);
+  }
+
   next(kind: string): number {
-    const n = (this.counters.get(kind) ?? 0) + 1;
-    this.counters.set(kind, n);
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    this.counts.set(kind, n);
     return n;
   }
 

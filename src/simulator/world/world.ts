@@ -29,8 +29,7 @@ export class World {
   }
 
   createAccount({ phone, name }: NewAccount = {}): Account {
-    const n = this.ids.next('account');
-    const number = phone ?? `1555${String(n).padStart(7, '0')}`;
+    const number = phone ?? this.nextFreeNumber();
     if (!/^\d{6,15}$/.test(number)) throw new Error(`invalid phone number: ${number}`);
     if (this.byPhone.has(number)) throw new Error(`account already exists: ${number}`);
     // LIDs are opaque 15-digit numbers; derive them so a seed always yields the same ones.
@@ -48,6 +47,14 @@ export class World {
     this.byPhone.set(number, account);
     this.byLid.set(lid, account);
     return account;
+  }
+
+  /** Numbers handed out by default: +1 555 000 0001 and up, skipping any already taken. */
+  private nextFreeNumber(): string {
+    for (;;) {
+      const number = `1555${String(this.ids.next('account')).padStart(7, '0')}`;
+      if (!this.byPhone.has(number)) return number;
+    }
   }
 
   accounts(): Account[] {

@@ -38,10 +38,10 @@ export function startIntake(redisServer: TestRedis, executor: JobExecutor, opts:
     async settled(jobId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const job = await Job.fromId(queue, jobId);
-        if (!job && (await results.get(jobId))) return { state: "completed" };
-        const state = job ? await job.getState() : "unknown";
-        if (state === "failed" || state === "completed") return { state, job };
+        const state = await queue.getJobState(jobId);
+        if (state === "failed" || state === "completed") return { state, job: await Job.fromId(queue, jobId) };
+        // Contract B's removeOnComplete: a completed job is gone, its result kept.
+        if (state === "unknown" && (await results.get(jobId))) return { state: "completed" };
         await Bun.sleep(20);
       }
       throw new Error(`job ${jobId} did not settle within ${timeoutMs} ms`);

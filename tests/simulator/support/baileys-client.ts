@@ -4,6 +4,7 @@ import makeWASocket, {
   type ConnectionState,
   type SignalDataTypeMap,
   type SignalKeyStore,
+  type UserFacingSocketConfig,
   type WASocket,
   Browsers,
   DisconnectReason,
@@ -17,6 +18,8 @@ import type { Simulator } from '../../../src/simulator/create-simulator.ts';
 export interface MemoryAuth {
   creds: AuthenticationCreds;
   keys: SignalKeyStore;
+  /** Drops every Signal session, as restoring an old copy of the auth state would. */
+  forgetSessions(): void;
 }
 
 export const memoryAuth = (): MemoryAuth => {
@@ -41,6 +44,9 @@ export const memoryAuth = (): MemoryAuth => {
         }
       },
     },
+    forgetSessions() {
+      for (const key of [...data.keys()]) if (key.startsWith('session:')) data.delete(key);
+    },
   };
 };
 
@@ -48,7 +54,7 @@ export const memoryAuth = (): MemoryAuth => {
 export type SimEndpoint = Pick<Simulator, 'url' | 'rootPublicKey'>;
 
 /** Bare Baileys pointed at the simulator and trusting its root key. */
-export const startClient = (sim: SimEndpoint, auth: MemoryAuth): WASocket => {
+export const startClient = (sim: SimEndpoint, auth: Pick<MemoryAuth, "creds" | "keys">, config: Partial<UserFacingSocketConfig> = {}): WASocket => {
   WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
   const sock = makeWASocket({
     waWebSocketUrl: sim.url,
@@ -56,6 +62,7 @@ export const startClient = (sim: SimEndpoint, auth: MemoryAuth): WASocket => {
     logger: pino({ level: process.env.SIM_TEST_LOG ?? 'silent' }),
     browser: Browsers.ubuntu('Chrome'),
     markOnlineOnConnect: false,
+    ...config,
   });
   sock.ev.on('creds.update', (update) => Object.assign(auth.creds, update));
   return sock;
@@ -158,3 +165,15 @@ export const until = async (check: () => boolean, timeoutMs = 5_000): Promise<vo
     await Bun.sleep(10);
   }
 };
+
+/**
+ * The error a promise rejects with (undefined if it resolves). Use this instead of
+ * `expect(promise).rejects`: under bun test 1.4.5, awaiting `.rejects` while a Baileys socket in the
+ * same process is receiving makes Bun's `ws` client drop incoming frames, which then breaks the Noise
+ * counters (AES-GCM "unable to authenticate data").
+ */
+export const errorOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );

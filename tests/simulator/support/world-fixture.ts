@@ -1,5 +1,5 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import type { AccountView } from '../../../src/simulator/control/control-service.ts';
+import type { AccountView } from '../../../src/simulator/control/control-views.ts';
 import type { Simulator } from '../../../src/simulator/create-simulator.ts';
 import { connectOpen, type MemoryAuth, nextEvent, pairWithQr } from './baileys-client.ts';
 

@@ -3,8 +3,9 @@ import type { Connection } from '../server/connection.ts';
 import { childNodes, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
-import { handleGroupMessage } from './group-message.ts';
+import { handleGroupMessage } from '../groups/group-message.ts';
 import { scheduleReceipts } from './receipts-out.ts';
+import { requestRetry } from './retry.ts';
 
 /** WhatsApp's error for sends from a restricted account (Baileys maps it to "account restricted"). */
 const RESTRICTED = '463';
@@ -34,6 +35,19 @@ const deliverToPhone = async (ctx: SimContext, sender: Account, device: LinkedDe
     message: own ? unwrapOwnCopy(message) : message,
   });
   if (!own) scheduleReceipts(ctx, { sender, deviceId: device.id, id, from: to });
+};
+
+/**
+ * A phone that cannot decrypt asks the sender to retry with a fresh session (once per message); a
+ * retried message that still fails is recorded as an error. Either way the other recipients proceed.
+ */
+const deliverOrRetry = async (ctx: SimContext, sender: Account, device: LinkedDevice, stanza: BinaryNode, target: Account, enc: { type: EncType; ciphertext: Uint8Array }) => {
+  try {
+    await deliverToPhone(ctx, sender, device, stanza, target, enc);
+  } catch (error) {
+    if (target.phoneDevice.ledger.firstRetryFor(stanza.attrs.id ?? '')) await requestRetry(ctx, sender, device, stanza, target);
+    else ctx.reportError(`decrypt at ${target.phone}`, error);
+  }
 };
 
 /** Relays ciphertext to another linked device, as WhatsApp's server does, without reading it. */
@@ -82,7 +96,7 @@ export const handleClientMessage = async (ctx: SimContext, conn: Connection, sta
     const encNode = getBinaryNodeChild(toNode, 'enc');
     const enc = encOf(toNode);
     if (!target || !encNode || !enc) continue;
-    if (target.device === 0) await deliverToPhone(ctx, account, device, stanza, target.account, enc);
-    else relayToDevice(ctx, account, device, stanza, target.account, target.device, encNode);
+    if (target.device !== 0) relayToDevice(ctx, account, device, stanza, target.account, target.device, encNode);
+    else await deliverOrRetry(ctx, account, device, stanza, target.account, enc);
   }
 };

@@ -3,13 +3,13 @@ import { verifyStrict, withKeyType } from '../crypto/curve.ts';
 import type { Connection } from '../server/connection.ts';
 import { bigEndian, bytesOf, childNodes, iqError, iqResult, node } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
-import type { PreKeyBundle } from '../phone/sim-phone.ts';
+import { linkedDeviceBundle, type PreKeyBundle } from '../world/prekey-bundle.ts';
 import type { LinkedDevice } from '../world/account.ts';
 
 const readId = (parent: BinaryNode | undefined): number => bytesOf(parent, 'id')?.readUIntBE(0, 3) ?? -1;
 
 /** Stores the prekeys a linked device uploads, after checking its signed prekey strictly. */
-const upload = (conn: Connection, device: LinkedDevice, iq: BinaryNode): BinaryNode => {
+const upload = (device: LinkedDevice, iq: BinaryNode): BinaryNode => {
   const skey = getBinaryNodeChild(iq, 'skey');
   const signedPublic = bytesOf(skey, 'value');
   const signature = bytesOf(skey, 'signature');
@@ -22,18 +22,6 @@ const upload = (conn: Connection, device: LinkedDevice, iq: BinaryNode): BinaryN
     if (value) device.preKeys.set(readId(key), value);
   }
   return iqResult(iq);
-};
-
-/** A linked device's bundle: one uploaded one-time prekey is consumed per fetch, as on WhatsApp. */
-export const linkedDeviceBundle = (device: LinkedDevice): PreKeyBundle => {
-  const first = device.preKeys.entries().next();
-  let preKey: PreKeyBundle['preKey'];
-  if (!first.done) {
-    const [id, value] = first.value;
-    device.preKeys.delete(id);
-    preKey = { id, public: value };
-  }
-  return { registrationId: device.registrationId, identityKey: device.identityKey, signedPreKey: device.signedPreKey, preKey };
 };
 
 const bundleNode = (jid: string, bundle: PreKeyBundle): BinaryNode =>
@@ -93,6 +81,6 @@ export const handleEncryptIq = async (ctx: SimContext, conn: Connection, iq: Bin
     device.signedPreKey = { id: readId(skey), public: value, signature };
     return conn.sendNode(iqResult(iq));
   }
-  if (iq.attrs.type === 'set') return conn.sendNode(upload(conn, device, iq));
+  if (iq.attrs.type === 'set') return conn.sendNode(upload(device, iq));
   conn.sendNode(iqError(iq, 400, 'bad-request'));
 };

@@ -4,7 +4,8 @@ import { childNodes, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
 import type { Group } from '../world/group.ts';
-import { scheduleReceipts } from './receipts-out.ts';
+import { scheduleReceipts } from '../messaging/receipts-out.ts';
+import { requestRetry } from '../messaging/retry.ts';
 
 type EncType = 'pkmsg' | 'msg';
 const isPairwise = (type: string | undefined): type is EncType => type === 'pkmsg' || type === 'msg';
@@ -44,7 +45,11 @@ export const handleGroupMessage = async (ctx: SimContext, conn: Connection, stan
     if (target && enc) pairwiseFor.set(`${target.account.phone}:${target.device}`, enc);
   }
   for (const { account: member } of group.members.values()) {
-    await deliverToPhone(ctx, group, sender, device, stanza, member, pairwiseFor.get(`${member.phone}:0`), skmsg.content);
+    await deliverToPhone(ctx, group, sender, device, stanza, member, pairwiseFor.get(`${member.phone}:0`), skmsg.content).catch(async (error: unknown) => {
+      // Like 1:1: one retry with a fresh bundle, after which the sender re-sends with a new sender key.
+      if (member.phoneDevice.ledger.firstRetryFor(stanza.attrs.id ?? '')) await requestRetry(ctx, sender, device, stanza, member);
+      else ctx.reportError(`group decrypt at ${member.phone}`, error);
+    });
     for (const target of member.devices.values()) {
       if (member === sender && target.id === device.id) continue;
       const pairwise = pairwiseFor.get(`${member.phone}:${target.id}`);

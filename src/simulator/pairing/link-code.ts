@@ -12,15 +12,8 @@ import type { PendingPairing } from './pending-pairing.ts';
 const hkdf = (key: Uint8Array, salt: Uint8Array, info: string): Buffer =>
   Buffer.from(hkdfSync('sha256', key, salt, Buffer.from(info), 32));
 
-/** The primary's half of a code pairing in progress, kept until the companion finishes. */
-interface PrimaryHalf {
-  readonly account: Account;
-  readonly ephemeral: { public: Buffer; private: Buffer };
-  readonly companionEphemeral: Buffer;
-  readonly done: (error?: Error) => void;
-}
-
-const primaryHalves = new WeakMap<PendingPairing, PrimaryHalf>();
+/** How long the phone waits for the client to finish after the code was entered. */
+const FINISH_TIMEOUT_MS = 20_000;
 
 /** `companion_hello`: the client asks for a code for a phone number; remember its wrapped key. */
 export const companionHello = (ctx: SimContext, conn: Connection, iq: BinaryNode, reg: BinaryNode): void => {
@@ -49,7 +42,13 @@ export const enterCode = async (ctx: SimContext, pending: PendingPairing, accoun
   const primaryKey = await derivePairingCodeKey(code.toUpperCase(), salt);
   const wrappedPrimary = Buffer.concat([salt, iv, aesEncryptCTR(ephemeral.public, primaryKey, iv)]);
   const finished = new Promise<void>((resolve, reject) => {
-    primaryHalves.set(pending, { account, ephemeral, companionEphemeral, done: (error) => (error ? reject(error) : resolve()) });
+    const timer = setTimeout(() => reject(new Error('the client did not finish code pairing')), FINISH_TIMEOUT_MS);
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    pending.primary = { account, ephemeral, companionEphemeral, done };
   });
   pending.conn.sendNode(
     node('notification', { from: 's.whatsapp.net', type: 'link_code_companion_reg', id: ctx.world.ids.hex('notif', 8), t: nowSeconds() }, [
@@ -66,10 +65,10 @@ export const enterCode = async (ctx: SimContext, pending: PendingPairing, accoun
 /** `companion_finish`: check the key bundle, derive the ADV secret both sides share, and pair. */
 export const companionFinish = (ctx: SimContext, conn: Connection, iq: BinaryNode, reg: BinaryNode): void => {
   const pending = ctx.pendingPairings.find((p) => p.conn === conn);
-  const half = pending && primaryHalves.get(pending);
+  const half = pending?.primary;
   const bundle = bytesOf(reg, 'link_code_pairing_wrapped_key_bundle');
   if (!pending || !half || !bundle) return conn.sendNode(iqError(iq, 400, 'bad-request'));
-  primaryHalves.delete(pending);
+  pending.primary = undefined;
   try {
     const shared = agree(half.ephemeral.private, half.companionEphemeral);
     const key = hkdf(shared, bundle.subarray(0, 32), 'link_code_pairing_key_bundle_encryption_key');

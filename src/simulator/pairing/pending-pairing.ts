@@ -1,5 +1,14 @@
+import type { KeyPair } from '../crypto/curve.ts';
 import type { Connection } from '../server/connection.ts';
-import type { SignedPreKey } from '../world/account.ts';
+import type { Account, SignedPreKey } from '../world/account.ts';
+
+/** The phone's half of a code pairing, from the code being entered until the client finishes. */
+export interface PrimaryHalf {
+  readonly account: Account;
+  readonly ephemeral: KeyPair;
+  readonly companionEphemeral: Buffer;
+  readonly done: (error?: Error) => void;
+}
 
 /** A client that registered (sent its keys) and now shows a QR or waits for a pairing code. */
 export interface PendingPairing {
@@ -18,4 +27,5 @@ export interface PendingPairing {
     readonly wrappedCompanionEphemeral: Buffer;
     readonly ref: string;
   };
+  primary?: PrimaryHalf;
 }

@@ -7,8 +7,8 @@ import type { SimContext } from '../server/sim-context.ts';
 
 /**
  * Ends the login sequence (the client has uploaded keys and checked its digest): whatever arrived
- * while the device was offline, the end-of-offline marker, then, once per newly linked device, an empty initial history sync from the phone. Without
- * it Baileys buffers every event for 20 s waiting for history.
+ * while the device was offline, the end-of-offline marker, then, once per newly linked device, an
+ * empty initial history sync from the phone. Without it Baileys buffers every event for 20 s.
  */
 export const finishLogin = async (ctx: SimContext, conn: Connection): Promise<void> => {
   const bound = conn.bound;

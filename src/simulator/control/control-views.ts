@@ -1,0 +1,71 @@
+import type { PendingPairing } from '../pairing/pending-pairing.ts';
+import type { SimContext } from '../server/sim-context.ts';
+import { type Account, lidJid, pnJid } from '../world/account.ts';
+import type { Group, GroupRole } from '../world/group.ts';
+
+/** What the control surface returns: plain data, safe to serialise. */
+export interface AccountView {
+  phone: string;
+  jid: string;
+  lid: string;
+  name: string;
+  restricted: boolean;
+  devices: { id: number; online: boolean; platform: string }[];
+}
+
+export interface PairingView {
+  id: string;
+  refs: string[];
+  platform: string;
+  createdAt: number;
+  codeRequestedFor: string | null;
+}
+
+export interface SendResult {
+  id: string;
+  /** How many linked devices got it, or will when they come back online. */
+  deliveredTo: number;
+  /** The Signal message type each device got: `pkmsg` opens a session, `msg` uses it. */
+  encTypes: ('pkmsg' | 'msg')[];
+}
+
+export interface GroupView {
+  jid: string;
+  subject: string;
+  creator: string;
+  members: { phone: string; role: GroupRole }[];
+}
+
+/** Raised for requests that name things that do not exist or are in the wrong state. */
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+export const accountView = (ctx: SimContext, account: Account): AccountView => ({
+  phone: account.phone,
+  jid: pnJid(account),
+  lid: lidJid(account),
+  name: account.name,
+  restricted: account.restricted,
+  devices: [...account.devices.values()].map((d) => ({ id: d.id, online: !!ctx.connectionOf(account, d), platform: d.platform })),
+});
+
+export const pairingView = (p: PendingPairing): PairingView => ({
+  id: p.id,
+  refs: [...p.refs],
+  platform: p.platform,
+  createdAt: p.createdAt,
+  codeRequestedFor: p.code?.phone ?? null,
+});
+
+export const groupView = (group: Group): GroupView => ({
+  jid: group.jid,
+  subject: group.subject,
+  creator: group.creator.phone,
+  members: [...group.members.values()].map(({ account, role }) => ({ phone: account.phone, role })),
+});
