@@ -40,14 +40,16 @@ for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:${PORT}/health" >/dev/null 2>&1; then healthy=yes; break; fi
   sleep 0.1
 done
-[ -n "$healthy" ] || { echo "container smoke: not healthy"; cat "$WORK/gateway.log"; kill "$PID" 2>/dev/null; exit 1; }
+# On failure, stop the gateway and wait for it before the trap deletes its data dir.
+fail() { echo "container smoke: $1"; cat "$WORK/gateway.log"; kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; exit 1; }
+[ -n "$healthy" ] || fail "not healthy"
 # /health is liveness and answers while the app still loads; /ready says when it serves.
 ready=""
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:${PORT}/ready" >/dev/null 2>&1; then ready=yes; break; fi
   sleep 0.1
 done
-[ -n "$ready" ] || { echo "container smoke: never ready"; cat "$WORK/gateway.log"; kill "$PID"; exit 1; }
+[ -n "$ready" ] || fail "never ready"
 owner=$(stat -c %U "$WORK/data/secrets.env")
 kill -TERM "$PID"
 status=0; wait "$PID" || status=$?

@@ -92,6 +92,8 @@ class RedisSupervisor {
       "--daemonize", "no",
       "--appendonly", "yes",
       "--appendfsync", "everysec",
+      // AOF is the persistence. Without RDB save points, a failing snapshot can never make Redis refuse to shut down.
+      "--save", "",
       "--maxmemory-policy", "noeviction",
     ];
     const child = Bun.spawn([this.binary, ...args], { stdio: ["ignore", "ignore", "pipe"] });
