@@ -4,6 +4,7 @@ import { ConfigError } from "./config-error.ts";
 import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
+import type { Environment } from "../registry/workers/schema.ts";
 import { SETTINGS, type LogLevel, type Role, type Setting } from "./settings.ts";
 
 export interface Secrets {
@@ -25,6 +26,12 @@ export interface Config {
   workerEndpoint: string;
   maxSessions: number;
   consumers: number;
+  environment: Environment;
+  reconnectMaxFailures: number;
+  reconnectBaseDelayMs: number;
+  /** Unset: the real WhatsApp. */
+  waUrl?: string;
+  waTrustKey?: Uint8Array;
   logLevel: LogLevel;
   shutdownGraceMs: number;
   maxBodyBytes: number;
@@ -105,6 +112,11 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     workerEndpoint: read(SETTINGS.workerEndpoint) ?? `http://localhost:${port}`,
     maxSessions: read(SETTINGS.maxSessions) ?? 50,
     consumers: read(SETTINGS.consumers) ?? 16,
+    environment: read(SETTINGS.environment) ?? "PRODUCTION",
+    reconnectMaxFailures: read(SETTINGS.reconnectMaxFailures) ?? 5,
+    reconnectBaseDelayMs: read(SETTINGS.reconnectBaseDelay) ?? 1000,
+    waUrl: read(SETTINGS.waUrl),
+    waTrustKey: read(SETTINGS.waTrustKey),
     logLevel: read(SETTINGS.logLevel) ?? "info",
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,

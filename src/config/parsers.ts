@@ -69,6 +69,26 @@ export const httpUrl: Parser<string> = (raw) => {
   return raw.replace(/\/+$/, "");
 };
 
+export const wsUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ParseError(`must be a ws(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new ParseError(`must be a ws(s) URL, got "${raw}"`);
+  return raw;
+};
+
+/** A Curve25519 public key: 32 bytes, as 64 hex digits or base64. */
+export const publicKey32: Parser<Uint8Array> = (raw) => {
+  try {
+    return aes256Key(raw);
+  } catch {
+    throw new ParseError("must be a 32-byte public key, written as 64 hex digits or base64");
+  }
+};
+
 export const redisUrl: Parser<string> = (raw) => {
   let url: URL;
   try {

@@ -1,3 +1,4 @@
+import { ENVIRONMENTS } from "../registry/workers/schema.ts";
 import * as p from "./parsers.ts";
 
 export const ROLES = ["all", "coordinator", "worker"] as const;
@@ -35,6 +36,11 @@ export const SETTINGS = {
   workerEndpoint: setting({ flag: "worker-endpoint", env: "WORKER_ENDPOINT", parse: p.httpUrl, defaultText: "http://localhost:<port>", help: "The URL this worker announces to the coordinator." }),
   maxSessions: setting({ flag: "max-sessions", env: "MAX_SESSIONS", parse: p.integer(1, 100_000), defaultText: "50", help: "Most WhatsApp sessions this worker hosts." }),
   consumers: setting({ flag: "consumers", env: "CONSUMERS", parse: p.integer(1, 1000), defaultText: "16", help: "Concurrent job consumers in this worker." }),
+  environment: setting({ flag: "environment", env: "WORKER_ENVIRONMENT", parse: p.oneOf(ENVIRONMENTS), defaultText: "PRODUCTION", help: "Worker: the environment it announces to the coordinator (DEVELOPMENT, STAGING, TESTING or PRODUCTION)." }),
+  reconnectMaxFailures: setting({ flag: "reconnect-max-failures", env: "RECONNECT_MAX_FAILURES", parse: p.integer(1, 1000), defaultText: "5", help: "Worker: consecutive failed connection attempts after which a session stops retrying, goes to `error` and waits for START_SESSION." }),
+  reconnectBaseDelay: setting({ flag: "reconnect-base-delay", env: "RECONNECT_BASE_DELAY", parse: p.positiveDuration, defaultText: "1s", help: "Worker: first reconnect delay; it doubles per failure (with jitter), up to 60 s; 440 conflicts start 5 times higher." }),
+  waUrl: setting({ flag: "wa-url", env: "WA_URL", parse: p.wsUrl, defaultText: "(WhatsApp)", help: "Worker: the WhatsApp WebSocket URL. Set only to use the project's simulator; a non-default value is logged as a warning." }),
+  waTrustKey: setting({ flag: "wa-trust-key", env: "WA_TRUST_KEY", parse: p.publicKey32, defaultText: "(WhatsApp's)", help: "Worker: the root key (hex/base64, 32 bytes) WhatsApp's Noise certificates must be signed by; the simulator prints its own." }),
   logLevel: setting({ flag: "log-level", env: "LOG_LEVEL", parse: p.oneOf(LOG_LEVELS), defaultText: "info", help: "Log verbosity (JSON lines on stdout)." }),
   shutdownGrace: setting({ flag: "shutdown-grace", env: "SHUTDOWN_GRACE", parse: p.duration, defaultText: "10s", help: "How long SIGTERM/SIGINT waits for in-flight work before closing." }),
   maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, defaultText: "25mb", help: "Largest accepted HTTP request body; larger gets 413." }),
