@@ -5,13 +5,20 @@ import pino from "pino";
 import type { Redis } from "ioredis";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/create-simulator.ts";
-import { useRedisAuthState } from "../../src/whatsapp/auth-state/redis-auth-state.ts";
-import { endClient, nextEvent, startClient, waitForClose, waitForOpen } from "../simulator/support/baileys-client.ts";
+import { FenceLostError, useRedisAuthState } from "../../src/whatsapp/auth-state/redis-auth-state.ts";
+import { endClient, errorOf, nextEvent, startClient, waitForClose, waitForOpen } from "../simulator/support/baileys-client.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
 
 let server: TestRedis;
 let redis: Redis;
 const key = randomBytes(32);
+
+/** Holds the session's lease as a worker would, and returns the fence its writes carry. */
+const fenceFor = async (sessionId: string) => {
+  const fence = { key: `wag:lease:{${sessionId}}`, token: "test-worker|instance|1" };
+  await redis.set(fence.key, fence.token);
+  return fence;
+};
 
 beforeAll(async () => {
   server = await startTestRedis();
@@ -24,7 +31,7 @@ afterAll(async () => {
 
 describe("Redis auth state", () => {
   test("keys round-trip by type, nulls delete, and app-state keys come back as protobufs", async () => {
-    const auth = await useRedisAuthState(redis, "rt", key);
+    const auth = await useRedisAuthState(redis, "rt", key, await fenceFor("rt"));
     await auth.state.keys.set({
       "pre-key": { "1": { public: Buffer.from("pub1"), private: Buffer.from("priv1") }, "2": { public: Buffer.from("p2"), private: Buffer.from("q2") } },
       session: { "123.0": Buffer.from("session-bytes") },
@@ -43,7 +50,7 @@ describe("Redis auth state", () => {
   });
 
   test("creds persist and reload; values at rest are encrypted and bound to their slot", async () => {
-    const auth = await useRedisAuthState(redis, "enc", key);
+    const auth = await useRedisAuthState(redis, "enc", key, await fenceFor("enc"));
     auth.state.creds.me = { id: "628111:2@s.whatsapp.net", name: "PLAINTEXT-MARKER" };
     await auth.saveCreds();
     await auth.state.keys.set({ "lid-mapping": { a: "PLAINTEXT-MARKER-2" } });
@@ -51,18 +58,18 @@ describe("Redis auth state", () => {
     expect(raw!.toString("latin1")).not.toContain("PLAINTEXT-MARKER");
     expect((await redis.hgetallBuffer("wag:auth:{enc}:keys:lid-mapping")).a!.toString("latin1")).not.toContain("PLAINTEXT");
 
-    const again = await useRedisAuthState(redis, "enc", key);
+    const again = await useRedisAuthState(redis, "enc", key, await fenceFor("enc"));
     expect(again.state.creds.me?.name).toBe("PLAINTEXT-MARKER");
     expect(Buffer.from(again.state.creds.noiseKey.private).equals(Buffer.from(auth.state.creds.noiseKey.private))).toBe(true);
 
     // Another key cannot open it; a value moved to another id is refused, not misread.
-    await expect(useRedisAuthState(redis, "enc", randomBytes(32))).rejects.toThrow();
+    await expect(useRedisAuthState(redis, "enc", randomBytes(32), await fenceFor("enc"))).rejects.toThrow();
     await redis.hset("wag:auth:{enc}:keys:lid-mapping", "b", (await redis.hgetBuffer("wag:auth:{enc}:keys:lid-mapping", "a"))!);
     await expect(again.state.keys.get("lid-mapping", ["b"])).rejects.toThrow();
   });
 
-  test("one set is one MULTI/EXEC, however many keys (pairing writes ~800 prekeys)", async () => {
-    const auth = await useRedisAuthState(redis, "batch", key);
+  test("one set is one script call, however many keys (pairing writes ~800 prekeys)", async () => {
+    const auth = await useRedisAuthState(redis, "batch", key, await fenceFor("batch"));
     const monitor = await redis.monitor();
     const commands: string[] = [];
     monitor.on("monitor", (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
@@ -70,16 +77,39 @@ describe("Redis auth state", () => {
     await auth.state.keys.set({ "pre-key": prekeys, "sender-key-memory": { g: { a: true } } });
     await Bun.sleep(50);
     monitor.disconnect();
-    expect(commands.filter((c) => c !== "ping")).toEqual(["multi", "hset", "hset", "exec"]);
+    expect(commands.filter((c) => c === "evalsha" || c === "eval")).toHaveLength(1);
+    expect(commands).not.toContain("multi");
     expect(await redis.hlen("wag:auth:{batch}:keys:pre-key")).toBe(812);
   });
 
   test("clear erases creds and every key type", async () => {
-    const auth = await useRedisAuthState(redis, "gone", key);
+    const auth = await useRedisAuthState(redis, "gone", key, await fenceFor("gone"));
     await auth.saveCreds();
     await auth.state.keys.set({ session: { x: Buffer.from("s") }, "device-list": { u: ["1", "2"] }, tctoken: { t: { token: Buffer.from("t") } } });
     await auth.clear();
     expect(await redis.keys("wag:auth:{gone}:*")).toEqual([]);
+  });
+});
+
+describe("fencing by the session's ownership lease", () => {
+  test("once the lease belongs to someone else, no write lands: keys, creds and clear are all refused", async () => {
+    const auth = await useRedisAuthState(redis, "fenced", key, await fenceFor("fenced"));
+    await auth.state.keys.set({ session: { a: Buffer.from("v1") } });
+    await auth.saveCreds();
+    const before = await redis.getBuffer("wag:auth:{fenced}:creds");
+
+    await redis.set("wag:lease:{fenced}", "other-worker|x|2");
+    expect(await errorOf(Promise.resolve(auth.state.keys.set({ session: { a: Buffer.from("stale"), b: Buffer.from("new") } })))).toBeInstanceOf(FenceLostError);
+    auth.state.creds.me = { id: "1:1@s.whatsapp.net", name: "stale" };
+    expect(await errorOf(auth.saveCreds())).toBeInstanceOf(FenceLostError);
+    expect(await errorOf(auth.clear())).toBeInstanceOf(FenceLostError);
+
+    expect(await redis.hexists("wag:auth:{fenced}:keys:session", "b")).toBe(0);
+    expect(Buffer.from((await auth.state.keys.get("session", ["a"])).a!).toString()).toBe("v1");
+    expect((await redis.getBuffer("wag:auth:{fenced}:creds"))!.equals(before!)).toBe(true);
+
+    await redis.del("wag:lease:{fenced}");
+    expect(await errorOf(Promise.resolve(auth.state.keys.set({ session: { c: Buffer.from("x") } })))).toBeInstanceOf(FenceLostError);
   });
 });
 
@@ -96,7 +126,7 @@ describe("with the unmodified Baileys client and the simulator", () => {
     const log = pino({ level: "silent" });
     /** What a worker does: load the state from Redis and hand it to Baileys, saving creds on every update. */
     const connect = async () => {
-      const stored = await useRedisAuthState(redis, "alice", key);
+      const stored = await useRedisAuthState(redis, "alice", key, await fenceFor("alice"));
       const auth = { creds: stored.state.creds, keys: addTransactionCapability(stored.state.keys, log, { maxCommitRetries: 3, delayBetweenTriesMs: 10 }) };
       const sock = startClient(sim, auth);
       sock.ev.on("creds.update", () => void stored.saveCreds());

@@ -1,5 +1,6 @@
 import { BufferJSON, initAuthCreds, proto, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from "@whiskeysockets/baileys";
 import type { Redis } from "ioredis";
+import { LuaScript } from "../../platform/redis/lua-script.ts";
 import { SealedBox } from "./sealed-box.ts";
 
 /** Every key type Baileys stores, as a record so the compiler flags a type added by a Baileys upgrade. */
@@ -16,6 +17,57 @@ const KEY_TYPES = Object.keys({
   "identity-key": true,
 } satisfies Record<keyof SignalDataTypeMap, true>);
 
+/** The session's ownership lease as this holder set it: every write checks it inside Redis. */
+export interface AuthFence {
+  key: string;
+  token: string;
+}
+
+/** A write was refused because this process no longer holds the session's lease. */
+export class FenceLostError extends Error {
+  constructor(sessionId: string) {
+    super(`auth state of session "${sessionId}" not written: this worker no longer owns the session`);
+    this.name = "FenceLostError";
+  }
+}
+
+// KEYS[1] is the lease, KEYS[2..] the hashes; ARGV[1] the expected lease value,
+// then per hash: the number of fields to set, of fields to delete, the
+// field/value pairs and the deleted fields. HSET goes in chunks because Lua's
+// unpack() has a stack limit, and pairing writes ~800 prekeys at once.
+const FENCED_HASH_WRITE = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local i = 2
+for k = 2, #KEYS do
+  local nset = tonumber(ARGV[i]); local ndel = tonumber(ARGV[i + 1]); i = i + 2
+  local last = i + 2 * nset - 1
+  while i <= last do
+    local stop = math.min(i + 399, last)
+    redis.call('HSET', KEYS[k], unpack(ARGV, i, stop))
+    i = stop + 1
+  end
+  last = i + ndel - 1
+  while i <= last do
+    local stop = math.min(i + 199, last)
+    redis.call('HDEL', KEYS[k], unpack(ARGV, i, stop))
+    i = stop + 1
+  end
+end
+return 1
+`);
+
+const FENCED_SET = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+`);
+
+const FENCED_DELETE = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+for k = 2, #KEYS do redis.call('DEL', KEYS[k]) end
+return 1
+`);
+
 export interface RedisAuthState {
   state: { creds: AuthenticationCreds; keys: SignalKeyStore };
   /** Persists the current creds; call on every `creds.update`. */
@@ -28,11 +80,14 @@ export interface RedisAuthState {
  * Baileys auth state kept in Redis, so any worker can take a session over, and
  * encrypted so a Redis dump does not hand out WhatsApp accounts. Creds are one
  * string; keys are one hash per type (HMGET reads many ids in one round trip).
- * A `set` writes all its types in one MULTI: pairing stores ~800 prekeys, and a
- * crash halfway must not leave a half-written Signal state. Keys share the
- * `{sessionId}` hash tag so they stay in one slot on Redis Cluster.
+ * A `set` writes all its types in one script: pairing stores ~800 prekeys, and
+ * a crash halfway must not leave a half-written Signal state. Every write is
+ * fenced: the script first checks that the session's lease still holds this
+ * worker's token, so a stale owner (paused, partitioned, replaced) cannot roll
+ * Signal state back under the new one. Keys share the `{sessionId}` hash tag
+ * with the lease so they stay in one slot on Redis Cluster.
  */
-export async function useRedisAuthState(redis: Redis, sessionId: string, key: Uint8Array): Promise<RedisAuthState> {
+export async function useRedisAuthState(redis: Redis, sessionId: string, key: Uint8Array, fence: AuthFence): Promise<RedisAuthState> {
   const box = new SealedBox(key);
   const prefix = `wag:auth:{${sessionId}}`;
   const credsKey = `${prefix}:creds`;
@@ -60,7 +115,8 @@ export async function useRedisAuthState(redis: Redis, sessionId: string, key: Ui
       return out;
     },
     async set(data: SignalDataSet) {
-      const tx = redis.multi();
+      const hashes: string[] = [];
+      const args: (string | number | Buffer)[] = [fence.token];
       for (const [type, entries] of Object.entries(data)) {
         const writes: (string | Buffer)[] = [];
         const deletes: string[] = [];
@@ -68,16 +124,21 @@ export async function useRedisAuthState(redis: Redis, sessionId: string, key: Ui
           if (value === null || value === undefined) deletes.push(id);
           else writes.push(id, encode(value, slot(type, id)));
         }
-        if (writes.length > 0) tx.hset(typeKey(type), ...writes);
-        if (deletes.length > 0) tx.hdel(typeKey(type), ...deletes);
+        if (writes.length + deletes.length === 0) continue;
+        hashes.push(typeKey(type));
+        args.push(writes.length / 2, deletes.length, ...writes, ...deletes);
       }
-      await tx.exec();
+      if (hashes.length > 0) await fenced(FENCED_HASH_WRITE, hashes, args);
     },
   };
 
+  async function fenced(script: LuaScript, keys: string[], args: (string | number | Buffer)[]): Promise<void> {
+    if ((await script.run(redis, [fence.key, ...keys], args)) !== 1) throw new FenceLostError(sessionId);
+  }
+
   return {
     state: { creds, keys },
-    saveCreds: async () => void (await redis.set(credsKey, encode(creds, slot("creds", "")))),
-    clear: async () => void (await redis.del(credsKey, ...KEY_TYPES.map(typeKey))),
+    saveCreds: () => fenced(FENCED_SET, [credsKey], [fence.token, encode(creds, slot("creds", ""))]),
+    clear: () => fenced(FENCED_DELETE, [credsKey, ...KEY_TYPES.map(typeKey)], [fence.token]),
   };
 }
