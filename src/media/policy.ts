@@ -1,28 +1,11 @@
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { isPublicAddress } from "./address.ts";
+import { type HostRules, vetHost } from "./host.ts";
+import { checkBase64, type MediaProblem, parseMedia } from "./source.ts";
 
-/** How media in a SEND_MEDIA job is vetted; the API and the job intake apply the same policy. */
-export interface MediaPolicy {
-  /** Largest decoded base64 media, in bytes. */
+/** How media in a SEND_MEDIA job is vetted; the API, the job intake and the download apply the same policy. */
+export interface MediaPolicy extends HostRules {
+  /** Largest media, in bytes (decoded base64, or a download). */
   maxBytes: number;
-  /** Let media URLs point at private/loopback/link-local hosts (a lab, or the WhatsApp simulator). */
-  allowPrivateUrls: boolean;
-  /** DNS resolution, replaceable in tests; all addresses of the host. */
-  resolve?: (hostname: string) => Promise<string[]>;
 }
-
-export type MediaProblemCode = "MEDIA_INVALID" | "MEDIA_TOO_LARGE" | "MEDIA_URL_FORBIDDEN" | "MEDIA_URL_UNRESOLVABLE";
-
-export interface MediaProblem {
-  code: MediaProblemCode;
-  message: string;
-}
-
-const DNS_TIMEOUT_MS = 3000;
-const DATA_URL = /^data:[^,;]*(;[^,;]*)*;base64,/i;
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+$/;
 
 /**
  * Checks `media` before a job carries it: an http(s) URL whose host resolves
@@ -30,65 +13,14 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+$/;
  * that decodes and fits the size limit. Returns the problem, or undefined.
  *
  * The DNS check here gives the integrator a fast, clear refusal; the worker
- * that downloads must still connect only to the addresses it checked, since a
- * name can resolve differently a second time.
+ * that downloads (download.ts) resolves once more and connects only to the
+ * addresses it checked then, since a name can resolve differently each time.
  */
 export async function checkMedia(media: string, policy: MediaPolicy): Promise<MediaProblem | undefined> {
-  if (/^https?:\/\//i.test(media)) return checkUrl(media, policy);
-  if (DATA_URL.test(media)) return checkBase64(media.replace(DATA_URL, ""), policy.maxBytes);
-  if (SCHEME.test(media)) return { code: "MEDIA_INVALID", message: "must be an http(s) URL or base64; other URL schemes are not fetched" };
-  return checkBase64(media, policy.maxBytes);
-}
-
-function checkBase64(encoded: string, maxBytes: number): MediaProblem | undefined {
-  const compact = encoded.replace(/[\r\n]/g, "");
-  const padding = compact.endsWith("==") ? 2 : compact.endsWith("=") ? 1 : 0;
-  const bytes = Math.floor((compact.length * 3) / 4) - padding;
-  if (bytes > maxBytes) return { code: "MEDIA_TOO_LARGE", message: `decodes to ${bytes} bytes; the limit is ${maxBytes} bytes (MAX_MEDIA_SIZE)` };
-  const validLength = compact.length % 4 === 0 || (padding === 0 && compact.length % 4 !== 1);
-  if (compact.length === 0 || !validLength || !BASE64.test(compact)) {
-    return { code: "MEDIA_INVALID", message: "must be an http(s) URL or valid base64 (plain or a data: URL)" };
-  }
-  return undefined;
-}
-
-async function checkUrl(raw: string, policy: MediaPolicy): Promise<MediaProblem | undefined> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { code: "MEDIA_INVALID", message: "is not a valid URL" };
-  }
+  const source = parseMedia(media);
+  if ("code" in source) return source;
+  if (source.kind === "base64") return checkBase64(source.encoded, policy.maxBytes);
   if (policy.allowPrivateUrls) return undefined;
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  let addresses: string[];
-  if (isIP(host) !== 0) addresses = [host];
-  else {
-    try {
-      addresses = await withTimeout((policy.resolve ?? resolveAll)(host), DNS_TIMEOUT_MS);
-    } catch {
-      return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
-    }
-  }
-  if (addresses.length === 0) return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
-  const blocked = addresses.find((a) => !isPublicAddress(a));
-  if (blocked === undefined) return undefined;
-  const what = blocked === host ? `host "${host}" is` : `host "${host}" resolves to ${blocked},`;
-  return { code: "MEDIA_URL_FORBIDDEN", message: `${what} a private, loopback or link-local address; media URLs must be public unless ALLOW_PRIVATE_MEDIA_URLS is set` };
-}
-
-async function resolveAll(hostname: string): Promise<string[]> {
-  return (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const vetted = await vetHost(source.url, policy);
+  return "code" in vetted ? vetted : undefined;
 }
