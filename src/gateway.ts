@@ -15,6 +15,8 @@ import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
 import { createRegistry } from "./registry/index.ts";
+import { startWorker } from "./worker/index.ts";
+import { createWhatsAppDriver } from "./whatsapp/index.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningGateway {
@@ -72,8 +74,25 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
     app.compile();
     listener.serve(app.fetch);
-    // Registered last so it stops first: intake ends before the parts it feeds.
+    // Registered after the parts it feeds so it stops before them.
     lifecycle.add("http server", listener.stop);
+
+    if (config.role !== "coordinator") {
+      const driver = await createWhatsAppDriver(config, redis, log);
+      const worker = await startWorker({
+        config,
+        workerToken: secrets.backendAuthToken,
+        authStateKey: secrets.authStateKey ?? new Uint8Array(),
+        redis,
+        driver,
+        version: VERSION,
+        log,
+        // One process: contract A calls go straight to the app, with no socket in between.
+        ...(runsCoordinator && { fetch: (request: Request) => app.handle(request) }),
+      });
+      // Last, so it stops first: it still reports to the coordinator parts while it drains.
+      lifecycle.add("worker", () => worker.stop(config.shutdownGraceMs));
+    }
     log.info({ role: config.role, version: VERSION, port: listener.port, docs: `http://localhost:${listener.port}/docs` }, "wa-gateway started");
     return { stop: () => lifecycle.stopAll(config.shutdownGraceMs) };
   } catch (err) {

@@ -1,0 +1,59 @@
+import type { MessageResult } from "../../jobs/contract/index.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { DeliveryOutcome, DurableOutbox, OutboxItem } from "./durable-outbox.ts";
+import { connectionUpdate, trafficEvent, type IntegratorEvent } from "./integrator-events.ts";
+import type { Reporter, SessionChange, TrafficEvent } from "./reporter.ts";
+
+/**
+ * A standalone worker's reports: contract B webhooks posted straight to
+ * WEBHOOK_URL, `{event, sessionId, timestamp (unix seconds), data}` plus an
+ * `eventId` the receiver can deduplicate on. They go through the durable
+ * outbox, so a receiver that is down gets them later, in order per session.
+ */
+export class WebhookReporter implements Reporter {
+  constructor(
+    private readonly outbox: DurableOutbox,
+    private readonly workerId: string,
+    private readonly log: Logger,
+  ) {}
+
+  session(sessionId: string, change: SessionChange): void {
+    const update = connectionUpdate(change);
+    if (update) this.queue(sessionId, update);
+    const status = change.kind === "created" ? "created" : change.kind === "qr" ? "qr_required" : change.kind === "pairing_code" ? "pairing_code" : change.kind === "connected" ? "connected" : change.status;
+    const extra = change.kind === "connected" ? { phoneNumber: `+${change.phoneNumber}` } : change.kind === "status" && change.error ? { error: change.error } : {};
+    this.queue(sessionId, { event: "session.status", data: { status, ...extra } });
+  }
+
+  traffic(sessionId: string, event: TrafficEvent): void {
+    this.queue(sessionId, trafficEvent(event));
+  }
+
+  messageSent(sessionId: string, sent: MessageResult, jobId: string): void {
+    this.queue(sessionId, { event: "messages.update", data: { messageId: sent.messageId, remoteJid: sent.to, status: "sent", at: sent.timestamp * 1000, jobId } });
+  }
+
+  messageFailed(sessionId: string, failed: { jobId: string; to?: string; error: string }): void {
+    this.queue(sessionId, { event: "messages.update", data: { jobId: failed.jobId, remoteJid: failed.to, status: "failed", at: Date.now(), error: failed.error } });
+  }
+
+  worker(): void {
+    // Worker lifecycle is contract A's business; a standalone worker's receiver only hears about sessions.
+  }
+
+  private queue(sessionId: string, { event, data }: IntegratorEvent): void {
+    const body = { event, sessionId, timestamp: Math.floor(Date.now() / 1000), data, eventId: Bun.randomUUIDv7(), workerId: this.workerId };
+    this.outbox.push(sessionId, body).catch((err: unknown) => this.log.error({ err, event }, "could not queue a webhook in Redis; it is lost"));
+  }
+}
+
+/** POSTs one webhook; 2xx is delivered, anything else (or no answer in 10 s) is retried. */
+export function webhookDelivery(url: string, log: Logger, timeoutMs = 10_000): (item: OutboxItem) => Promise<DeliveryOutcome> {
+  return async (item) => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(item), signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return "delivered";
+    log.warn({ status: response.status, event: item.event }, "webhook receiver refused an event; retrying");
+    return "retry";
+  };
+}

@@ -1,0 +1,254 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../../platform/logger.ts";
+import { qrDataUrl } from "../../sessions/qr.ts";
+import { FenceLostError, useRedisAuthState, type RedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
+import type { DriverEvent, WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
+import type { Fence } from "../ownership/session-lease.ts";
+import type { Disconnect, Reporter } from "../reporting/reporter.ts";
+import { reconnectDelay, type ReconnectPolicy } from "./reconnect-policy.ts";
+
+/** Where one hosted session stands. The first five are what contract A's heartbeat counts. */
+export type RunnerState = "connected" | "disconnected" | "qr_required" | "reconnecting" | "error" | "connecting" | "pairing_code" | "logged_out" | "stopped";
+
+/** States a START_SESSION job can report as its outcome without waiting longer. */
+const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "pairing_code", "error", "logged_out", "disconnected", "stopped"]);
+
+/** WhatsApp's first QR lives about 60 s, each later one about 20 s. */
+const FIRST_QR_MS = 60_000;
+const NEXT_QR_MS = 20_000;
+
+export interface SessionRunnerDeps {
+  sessionId: string;
+  fence: Fence;
+  driver: WhatsAppDriver;
+  redis: Redis;
+  authKey: Uint8Array;
+  reporter: Reporter;
+  policy: ReconnectPolicy;
+  log: Logger;
+  /** Called once, when the runner ends for good (stopped, deleted, logged out, gave up, lost its lease). */
+  onEnd(keepMembership: boolean): void;
+  /** Counts incoming messages for the heartbeat. */
+  onIncoming(count: number): void;
+}
+
+/**
+ * One hosted session: a chain of Baileys sockets over time, and the policy
+ * between them. It reconnects with backoff after drops, backs off harder from
+ * a 440 conflict, erases its auth on logout, and gives up into `error` after
+ * too many failures in a row instead of looping forever.
+ */
+export class SessionRunner {
+  state: RunnerState = "connecting";
+  lastActivityAt = Date.now();
+  private socket: WhatsAppSession | undefined;
+  private auth: RedisAuthState | undefined;
+  private failures = 0;
+  private qrCount = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
+  private readonly watchers = new Set<() => void>();
+  /** Reports leave in the order things happened, even when one needs async work (the QR image). */
+  private reports: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SessionRunnerDeps) {}
+
+  get sessionId(): string {
+    return this.deps.sessionId;
+  }
+
+  get fence(): Fence {
+    return this.deps.fence;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Opens the first socket and resolves with the first settled state (or the current one after `waitMs`). */
+  async start(pairingPhone: string | undefined, waitMs: number): Promise<RunnerState> {
+    this.auth = await useRedisAuthState(this.deps.redis, this.sessionId, this.deps.authKey, this.deps.fence);
+    this.setState("connecting");
+    this.report({ kind: "status", status: "connecting" });
+    this.open(pairingPhone);
+    return this.waitFor((s) => SETTLED.has(s), waitMs);
+  }
+
+  /** The open socket, waiting up to `waitMs` for a reconnect in progress; null if it does not come. */
+  async connectedSocket(waitMs: number): Promise<WhatsAppSession | null> {
+    if (this.state !== "connected" && !this.ended && (this.state === "connecting" || this.state === "reconnecting")) {
+      await this.waitFor((s) => s === "connected" || !["connecting", "reconnecting"].includes(s), waitMs);
+    }
+    return this.state === "connected" && this.socket ? this.socket : null;
+  }
+
+  /** STOP_SESSION: close the socket, keep the auth. */
+  async stop(status: "stopped" | "disconnected" = "stopped", error?: string): Promise<void> {
+    if (this.ended) return;
+    this.end(status === "stopped" ? false : true);
+    this.socket?.close();
+    this.setState(status);
+    this.report({ kind: "status", status, ...(error && { error }) });
+    await this.reports;
+  }
+
+  /** DELETE_SESSION: log the device out (best effort) and erase the auth for good. */
+  async delete(): Promise<void> {
+    const socket = this.state === "connected" ? this.socket : undefined;
+    this.end(false);
+    if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
+    else this.socket?.close();
+    await this.auth?.clear();
+    this.setState("stopped");
+    await this.reports;
+  }
+
+  /** The lease went to someone else: stop touching the session at once, and report nothing more. */
+  abandon(): void {
+    if (this.ended) return;
+    this.deps.log.warn({ sessionId: this.sessionId }, "lost the session's ownership lease; closing it here without a word");
+    this.end(false);
+    this.socket?.close();
+    this.setState("stopped");
+  }
+
+  private open(pairingPhone?: string): void {
+    const auth = this.auth;
+    if (!auth || this.ended) return;
+    const onEvent = (event: DriverEvent): void => this.onEvent(socket, event);
+    const socket = this.deps.driver.open({
+      sessionId: this.sessionId,
+      auth: { state: auth.state, saveCreds: () => this.guard(auth.saveCreds()) },
+      ...(pairingPhone && { pairingPhone }),
+      onEvent,
+      log: this.deps.log,
+    });
+    this.socket = socket;
+  }
+
+  private onEvent(socket: WhatsAppSession, event: DriverEvent): void {
+    // Events from a socket we already replaced (a late close, say) are history.
+    if (socket !== this.socket || (this.ended && event.type !== "close")) return;
+    this.lastActivityAt = Date.now();
+    switch (event.type) {
+      case "qr": {
+        const expiresAt = Date.now() + (this.qrCount++ === 0 ? FIRST_QR_MS : NEXT_QR_MS);
+        this.setState("qr_required");
+        this.enqueue(async () => {
+          const qrCode = await qrDataUrl(event.qr);
+          this.deps.reporter.session(this.sessionId, { kind: "qr", qr: event.qr, qrCode, expiresAt });
+        });
+        return;
+      }
+      case "pairing_code":
+        this.setState("pairing_code");
+        this.report({ kind: "pairing_code", code: event.code });
+        return;
+      case "open":
+        this.failures = 0;
+        this.setState("connected");
+        this.report({ kind: "connected", phoneNumber: event.phoneNumber, ...(event.pushName && { pushName: event.pushName }) });
+        return;
+      case "close":
+        this.onClose({ reason: event.reason, ...(event.statusCode !== undefined && { statusCode: event.statusCode }), message: event.message });
+        return;
+      case "messages":
+        if (event.upsertType === "notify") this.deps.onIncoming(event.messages.filter((m) => !m.key.fromMe).length);
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+        return;
+      default:
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+    }
+  }
+
+  private onClose(disconnect: Disconnect): void {
+    this.socket = undefined;
+    if (this.ended || disconnect.reason === "closed") return;
+    const { log } = this.deps;
+    log.info({ sessionId: this.sessionId, ...disconnect }, "WhatsApp connection closed");
+    switch (disconnect.reason) {
+      case "restart_required":
+        // Pairing just finished: the saved creds log straight in.
+        this.open();
+        return;
+      case "logged_out":
+        this.setState("logged_out");
+        this.end(false);
+        this.report({ kind: "status", status: "logged_out", error: "the device was logged out from the phone", disconnect });
+        void this.guard(this.auth?.clear() ?? Promise.resolve()).catch((err: unknown) => log.error({ err, sessionId: this.sessionId }, "could not erase the auth state"));
+        return;
+      case "forbidden":
+        return this.giveUp("error", `WhatsApp refused this account: ${disconnect.message}`, disconnect);
+      case "qr_timeout":
+        return this.giveUp("disconnected", "the QR code was not scanned in time; start the session again", disconnect);
+      case "replaced":
+      case "connection_lost":
+        return this.retry(disconnect);
+    }
+  }
+
+  private retry(disconnect: Disconnect): void {
+    this.failures++;
+    if (this.failures >= this.deps.policy.maxFailures) {
+      return this.giveUp("error", `gave up after ${this.failures} failed connection attempts in a row (last: ${disconnect.message})`, disconnect);
+    }
+    const delay = reconnectDelay(this.deps.policy, this.failures, disconnect.reason);
+    this.setState("reconnecting");
+    this.report({ kind: "status", status: "reconnecting", disconnect });
+    this.deps.log.info({ sessionId: this.sessionId, attempt: this.failures, delayMs: delay }, "reconnecting after a backoff");
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private giveUp(status: "error" | "disconnected", error: string, disconnect: Disconnect): void {
+    this.setState(status);
+    this.end(false);
+    this.report({ kind: "status", status, error, disconnect });
+  }
+
+  /** Marks the runner finished; `keepMembership` keeps it in the worker's resume set (a shutdown, not a stop). */
+  private end(keepMembership: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.retryTimer);
+    this.deps.onEnd(keepMembership);
+  }
+
+  private report(change: Parameters<Reporter["session"]>[1]): void {
+    this.enqueue(() => this.deps.reporter.session(this.sessionId, change));
+  }
+
+  private enqueue(step: () => void | Promise<void>): void {
+    this.reports = this.reports.then(step).catch((err: unknown) => this.deps.log.error({ err, sessionId: this.sessionId }, "could not report a session event"));
+  }
+
+  /** A fenced write that bounced means another worker owns the session now. */
+  private async guard(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (err) {
+      if (err instanceof FenceLostError) this.abandon();
+      throw err;
+    }
+  }
+
+  private setState(state: RunnerState): void {
+    this.state = state;
+    for (const watch of [...this.watchers]) watch();
+  }
+
+  private waitFor(done: (s: RunnerState) => boolean, waitMs: number): Promise<RunnerState> {
+    if (done(this.state)) return Promise.resolve(this.state);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.watchers.delete(check);
+        resolve(this.state);
+      };
+      const check = () => {
+        if (done(this.state)) finish();
+      };
+      const timer = setTimeout(finish, waitMs);
+      this.watchers.add(check);
+    });
+  }
+}
