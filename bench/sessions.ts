@@ -7,7 +7,7 @@
  */
 import { DisconnectReason, proto, type WASocket } from '@whiskeysockets/baileys';
 import type { Simulator } from '../src/simulator/create-simulator.ts';
-import { quietLibsignal } from '../src/simulator/quiet-console.ts';
+import { quietLibsignal } from '../src/whatsapp/quiet-libsignal.ts';
 import { type MemoryAuth, memoryAuth, nextEvent, startClient, waitForClose, waitForOpen, waitForStatus } from '../tests/simulator/support/baileys-client.ts';
 
 // libsignal prints whole session records on every new session; 500 of them would bury the figures.

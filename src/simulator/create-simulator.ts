@@ -2,7 +2,7 @@ import type { Server } from 'bun';
 import { controlApi } from './control/control-api.ts';
 import { SimControl } from './control/control-service.ts';
 import { buildServerIdentity } from './noise/server-identity.ts';
-import { quietLibsignal } from './quiet-console.ts';
+import { quietLibsignal } from '../whatsapp/quiet-libsignal.ts';
 import { type ReceiptSettings, SimContext } from './server/sim-context.ts';
 import { startWsServer } from './server/ws-server.ts';
 import { World } from './world/world.ts';

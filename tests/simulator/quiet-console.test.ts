@@ -1,5 +1,5 @@
 import { expect, test, setDefaultTimeout } from 'bun:test';
-import { quietLibsignal } from '../../src/simulator/quiet-console.ts';
+import { quietLibsignal } from '../../src/whatsapp/quiet-libsignal.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);

@@ -1,7 +1,8 @@
 /**
  * libsignal `console.info`s/`warn`s whole session records when sessions open, close or roll over.
- * With hundreds of sessions that drowns every log, so while a simulator runs those lines are dropped.
- * Reference-counted so that several simulators in one process restore the console exactly once.
+ * With hundreds of sessions that drowns every log, so while a simulator or a WhatsApp session runs
+ * (the simulator and the Baileys driver both take it) those lines are dropped.
+ * Reference-counted so that several users in one process restore the console exactly once.
  */
 const LIBSIGNAL_NOISE = [
   'Closing session',

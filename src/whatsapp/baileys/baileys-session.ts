@@ -1,0 +1,264 @@
+import makeWASocket, {
+  Browsers,
+  jidDecode,
+  jidNormalizedUser,
+  normalizeMessageContent,
+  toNumber,
+  type AuthenticationState,
+  type BaileysEventMap,
+  type BinaryNode,
+  type WAMessage,
+  type WASocket,
+} from "@whiskeysockets/baileys";
+import type { Logger } from "../../platform/logger.ts";
+import { DriverError, type DriverEvent, type OpenSessionOptions, type PollStore, type WhatsAppEndpoint, type WhatsAppSession } from "../driver.ts";
+import { quietLibsignal } from "../quiet-libsignal.ts";
+import { baileysLogger } from "./baileys-logger.ts";
+import { closeReason, statusCodeOf } from "./close-reason.ts";
+import { foldedStatus, isForwardable, participantsEvent, reactionEvents, receiptUpdates, statusUpdates } from "./incoming-events.ts";
+import { MessageSender } from "./message-sender.ts";
+import { upsertMessageJson } from "./message-json.ts";
+import { decryptVote, personJid } from "./poll-votes.ts";
+import { SentMessages } from "./sent-messages.ts";
+import { ServerAcks } from "./server-acks.ts";
+
+/** How long a send waits for WhatsApp's ack before counting the message as gone out anyway. */
+const ACK_TIMEOUT_MS = 10_000;
+/** close() asks Baileys to end the socket; if its close event never comes, ours is emitted after this. */
+const CLOSE_GRACE_MS = 3_000;
+
+export interface SessionDeps {
+  endpoint: WhatsAppEndpoint;
+  polls: PollStore;
+}
+
+/** Events that only make sense once the session is open; before that they wait (see `emit`). */
+const AFTER_OPEN = new Set<DriverEvent["type"]>(["messages", "message_status", "reaction", "poll_vote", "group_participants"]);
+
+/**
+ * One Baileys socket's lifetime behind the WhatsAppSession interface. It turns Baileys' events into
+ * DriverEvents (ending with exactly one `close`), keeps creds saved, and hands sends to MessageSender.
+ * Reconnecting is the worker's business: a closed session is never reopened.
+ */
+export class BaileysSession implements WhatsAppSession {
+  private readonly sock: WASocket;
+  private readonly log: Logger;
+  private readonly polls: PollStore;
+  private readonly sent = new SentMessages();
+  private readonly acks = new ServerAcks(ACK_TIMEOUT_MS);
+  private readonly sender: MessageSender;
+  private readonly releaseConsole = quietLibsignal();
+  /** Messages flushed from Baileys' offline buffer can precede its "caught up" signal; they wait for `open`. */
+  private readonly early: DriverEvent[] = [];
+  private connectionOpen = false;
+  private caughtUp = false;
+  private opened = false;
+  private sawQr = false;
+  private closedByUs = false;
+  private finished = false;
+  private closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly options: OpenSessionOptions,
+    deps: SessionDeps,
+  ) {
+    this.log = options.log;
+    this.polls = deps.polls;
+    const auth = options.auth.state as AuthenticationState;
+    this.sock = makeWASocket({
+      auth,
+      ...(deps.endpoint.wsUrl ? { waWebSocketUrl: deps.endpoint.wsUrl } : {}),
+      logger: baileysLogger(options.log),
+      browser: Browsers.ubuntu("Chrome"),
+      markOnlineOnConnect: false,
+      // No history: a gateway forwards new messages; a synced archive would cost memory and bandwidth per session.
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+      getMessage: async (key) => (key.id ? this.sent.get(key.id) : undefined),
+    });
+    this.sender = new MessageSender({
+      sessionId: options.sessionId,
+      polls: deps.polls,
+      sent: this.sent,
+      acks: this.acks,
+      socket: () => this.openSocket(),
+    });
+    this.wire(auth);
+  }
+
+  sendText = (to: string, text: string, mentions?: string[]) => this.sender.sendText(to, text, mentions);
+  sendMedia: WhatsAppSession["sendMedia"] = (to, media) => this.sender.sendMedia(to, media);
+  sendPoll: WhatsAppSession["sendPoll"] = (to, poll) => this.sender.sendPoll(to, poll);
+  sendReaction: WhatsAppSession["sendReaction"] = (to, key, emoji) => this.sender.sendReaction(to, key, emoji);
+  sendReply: WhatsAppSession["sendReply"] = (to, text, quoted) => this.sender.sendReply(to, text, quoted);
+  createGroup: WhatsAppSession["createGroup"] = (subject, participants) => this.sender.createGroup(subject, participants);
+  updateParticipants: WhatsAppSession["updateParticipants"] = (groupJid, action, participants) => this.sender.updateParticipants(groupJid, action, participants);
+
+  /** Tells WhatsApp to unlink this device (if it is logged in), then closes. Never throws. */
+  async logout(): Promise<void> {
+    if (this.finished || this.closedByUs) return;
+    this.closedByUs = true;
+    if (this.connectionOpen) {
+      try {
+        await this.sock.logout();
+      } catch (error) {
+        this.log.warn({ err: error }, "could not tell WhatsApp about the logout");
+      }
+    }
+    this.endSocket();
+  }
+
+  close(): void {
+    if (this.finished || this.closedByUs) return;
+    this.closedByUs = true;
+    this.endSocket();
+  }
+
+  private endSocket(): void {
+    void this.sock.end(undefined);
+    this.closeTimer = setTimeout(() => this.finish(undefined, "closed"), CLOSE_GRACE_MS);
+    this.closeTimer.unref?.();
+  }
+
+  private openSocket(): WASocket {
+    if (!this.opened || this.finished || this.closedByUs) throw new DriverError("NOT_CONNECTED", "the WhatsApp session is not connected");
+    return this.sock;
+  }
+
+  /** This account's own jids (phone number first, then LID), device-less. */
+  private myJids(): string[] {
+    const me = this.sock.user;
+    return [me?.id, me?.lid].filter((j): j is string => !!j).map(jidNormalizedUser);
+  }
+
+  private wire(auth: AuthenticationState): void {
+    const { ev, ws } = this.sock;
+    ev.on("connection.update", (update) => {
+      if (update.qr) this.onQr(update.qr);
+      if (update.connection === "open") this.connectionOpen = true;
+      if (update.receivedPendingNotifications) this.caughtUp = true;
+      this.maybeOpen();
+      if (update.connection === "close") {
+        const error = update.lastDisconnect?.error;
+        this.finish(statusCodeOf(error), error?.message ?? "connection closed");
+      }
+    });
+    ev.on("creds.update", (update) => {
+      // Baileys merges the update into the same creds object too; merging here keeps this correct if it stops.
+      Object.assign(auth.creds, update);
+      this.options.auth.saveCreds().catch((error: unknown) => this.log.error({ err: error }, "saving WhatsApp creds failed"));
+    });
+    ev.on("messages.upsert", (upsert) => this.onUpsert(upsert));
+    ev.on("messages.update", (updates) => this.emitAll(statusUpdates(updates)));
+    ev.on("message-receipt.update", (updates) => this.emitAll(receiptUpdates(updates)));
+    ev.on("messages.reaction", (reactions) => {
+      const others = reactions.filter(({ reaction }) => !(reaction.key?.id && this.sent.has(reaction.key.id)));
+      this.emitAll(reactionEvents(others, this.myJids()[0] ?? ""));
+    });
+    ev.on("group-participants.update", (update) => this.emitAll(participantsEvent(update)));
+    ws.on("CB:ack,class:message", (node: BinaryNode) => this.onServerAck(node));
+  }
+
+  private onQr(qr: string): void {
+    const first = !this.sawQr;
+    this.sawQr = true;
+    const phone = this.options.pairingPhone;
+    if (!phone) return this.emit({ type: "qr", qr });
+    // rc14 can only ask for a pairing code once the server offered QR refs; the QRs themselves are not shown.
+    if (!first) return;
+    this.sock.requestPairingCode(phone.replace(/\D/g, "")).then(
+      (code) => this.emit({ type: "pairing_code", code }),
+      (error: unknown) => {
+        this.log.warn({ err: error }, "requesting a pairing code failed");
+        void this.sock.end(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  private maybeOpen(): void {
+    if (this.opened || !this.connectionOpen || !this.caughtUp || this.finished) return;
+    this.opened = true;
+    const [jid = ""] = this.myJids();
+    const pushName = this.sock.user?.name;
+    this.emit({ type: "open", jid, phoneNumber: jidDecode(jid)?.user ?? "", ...(pushName ? { pushName } : {}) });
+    this.emitAll(this.early.splice(0));
+  }
+
+  private onUpsert({ messages, type }: BaileysEventMap["messages.upsert"]): void {
+    const forwarded = [];
+    for (const message of messages) {
+      const ownSend = !!message.key.id && this.sent.has(message.key.id);
+      if (ownSend) this.emitAll(foldedStatus(message));
+      const vote = normalizeMessageContent(message.message)?.pollUpdateMessage;
+      if (vote) void this.onPollVote(message, vote);
+      if (isForwardable(message, ownSend)) forwarded.push(upsertMessageJson(message));
+    }
+    if (forwarded.length > 0) this.emit({ type: "messages", upsertType: type, messages: forwarded });
+  }
+
+  private async onPollVote(message: WAMessage, vote: NonNullable<ReturnType<typeof normalizeMessageContent>>["pollUpdateMessage"]): Promise<void> {
+    const pollMessageId = vote?.pollCreationMessageKey?.id;
+    if (!vote || !pollMessageId) return;
+    try {
+      const poll = await this.polls.get(this.options.sessionId, pollMessageId);
+      if (!poll) return this.log.debug({ pollMessageId }, "vote on a poll this session did not send (or has forgotten)");
+      const myJids = this.myJids();
+      const selectedOptions = decryptVote(vote, message.key, { ...poll, pollMessageId }, myJids);
+      if (!selectedOptions) return this.log.warn({ pollMessageId }, "a poll vote could not be decrypted");
+      const sentAt = vote.senderTimestampMs ? toNumber(vote.senderTimestampMs) : toNumber(message.messageTimestamp) * 1000;
+      this.emit({
+        type: "poll_vote",
+        pollMessageId,
+        chatJid: message.key.remoteJid ?? "",
+        voter: personJid(message.key, myJids[0] ?? ""),
+        selectedOptions,
+        at: sentAt || Date.now(),
+      });
+    } catch (error) {
+      this.log.warn({ err: error, pollMessageId }, "handling a poll vote failed");
+    }
+  }
+
+  /** The first ack of a message we wrote settles its send; without an error it also means "sent". */
+  private onServerAck(node: BinaryNode): void {
+    const { id, from, t, error } = node.attrs;
+    if (!id) return;
+    const at = t ? Number(t) : Math.floor(Date.now() / 1000);
+    if (!this.acks.settle(id, { at, ...(error ? { error } : {}) }) || error) return;
+    this.emit({ type: "message_status", messageId: id, remoteJid: from ?? "", status: "sent", at: at * 1000 });
+  }
+
+  private finish(statusCode: number | undefined, message: string): void {
+    if (this.finished) return;
+    clearTimeout(this.closeTimer);
+    // Never opened, yet messages came (and Baileys acked them): they are delivered rather than lost.
+    for (const event of this.early.splice(0)) this.deliver(event);
+    this.finished = true;
+    this.acks.settleAll();
+    this.releaseConsole();
+    const reason = closeReason(statusCode, { closedByUs: this.closedByUs, pairing: this.sawQr && !this.opened });
+    this.deliver({ type: "close", reason, ...(statusCode !== undefined ? { statusCode } : {}), message });
+  }
+
+  private emitAll(events: DriverEvent[]): void {
+    for (const event of events) this.emit(event);
+  }
+
+  /** Nothing follows `close`; session events wait for `open` so the worker sees them in a sensible order. */
+  private emit(event: DriverEvent): void {
+    if (this.finished) return;
+    if (!this.opened && AFTER_OPEN.has(event.type)) {
+      this.early.push(event);
+      return;
+    }
+    this.deliver(event);
+  }
+
+  private deliver(event: DriverEvent): void {
+    try {
+      this.options.onEvent(event);
+    } catch (error) {
+      this.log.error({ err: error, event: event.type }, "a WhatsApp event handler threw");
+    }
+  }
+}
