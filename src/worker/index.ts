@@ -127,8 +127,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     async stop(graceMs) {
       const deadline = Date.now() + graceMs;
       clearInterval(renewal);
-      // In-flight jobs finish first; they may need their sessions.
-      await consumer.close();
+      // In-flight jobs finish first (they may need their sessions), within half the grace period.
+      const closed = consumer.close();
+      if ((await Promise.race([closed.then(() => true), Bun.sleep(graceMs / 2).then(() => false)])) === false) await consumer.close(true);
       await host.shutdown();
       reporter.worker("worker_stopping", { reason: "shutdown" });
       await outbox.stop(Math.max(0, deadline - Date.now() - 1000));

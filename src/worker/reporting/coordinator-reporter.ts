@@ -28,11 +28,11 @@ function sessionStatus(change: Exclude<SessionChange, { kind: "created" }>): { e
     case "qr":
       return { event: "qr_ready", data: { status: "qr_required", qrCode: change.qrCode, qrString: change.qr, qrExpiresAt: new Date(change.expiresAt).toISOString() } };
     case "pairing_code":
-      return { event: "pairing_code", data: { status: "pairing_code", pairingCode: change.code } };
+      return { event: "session_status_changed", data: { status: "pairing_code", pairingCode: change.code } };
     case "connected":
-      return { event: "connected", data: { status: "connected", phoneNumber: `+${change.phoneNumber}` } };
+      return { event: "session_connected", data: { status: "connected", phoneNumber: `+${change.phoneNumber}` } };
     case "status":
-      return { event: change.status, data: { status: change.status, ...(change.error && { error: change.error }) } };
+      return { event: "session_status_changed", data: { status: change.status, ...(change.error && { error: change.error }) } };
   }
 }
 
