@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { JobResultStore } from "../../src/jobs/result-store.ts";
+import { connectRedis, redisOptions } from "../../src/platform/redis/redis-connection.ts";
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/jobs/contract/index.ts";
+import { WorkerWorld } from "./support/worker-world.ts";
+
+interface Webhook {
+  event: string;
+  sessionId: string;
+  timestamp: number;
+  eventId: string;
+  data: Record<string, unknown>;
+}
+
+let world: WorkerWorld;
+let queue: Queue;
+let redis: Redis;
+let results: JobResultStore;
+const received: Webhook[] = [];
+let failNext = 0;
+const receiver = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  async fetch(request) {
+    const body = (await request.json()) as Webhook;
+    // A receiver that is briefly down: the worker must deliver again, in order.
+    if (failNext > 0) {
+      failNext--;
+      return new Response("down", { status: 503 });
+    }
+    received.push(body);
+    return new Response("ok");
+  },
+});
+
+beforeAll(async () => {
+  world = await WorkerWorld.start({ seed: "worker-standalone", role: ["--role=worker", "--standalone"], args: [`--webhook-url=http://127.0.0.1:${receiver.port}/hook`] });
+  queue = new Queue(QUEUE_NAME, { connection: redisOptions(world.redis.url) });
+  redis = await connectRedis(world.redis.url, "standalone-test");
+  results = new JobResultStore(redis);
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await world.stop();
+  receiver.stop(true);
+});
+
+const hook = (what: string, match: (w: Webhook) => boolean) => world.until(what, () => received.find(match), 20_000);
+
+test("a standalone worker takes raw BullMQ jobs and posts contract B webhooks to WEBHOOK_URL, with no coordinator", async () => {
+  const phone = world.sim.control.createAccount({ name: "Solo" });
+  await queue.add("START_SESSION", { sessionId: "solo" }, DEFAULT_JOB_OPTIONS);
+  const qr = await hook("connection.update with a QR", (w) => w.event === "connection.update" && typeof w.data.qr === "string");
+  expect(qr).toMatchObject({ sessionId: "solo", data: { connection: "connecting" } });
+  expect(Number.isInteger(qr.timestamp)).toBe(true);
+  expect(Math.abs(qr.timestamp - Date.now() / 1000)).toBeLessThan(60);
+
+  await world.sim.control.scanQr(phone.phone, qr.data.qr as string);
+  await hook("connection.update open", (w) => w.event === "connection.update" && w.data.connection === "open");
+
+  const carol = world.sim.control.createAccount({ name: "Carol" });
+  const job = await queue.add("SEND_TEXT", { sessionId: "solo", to: carol.jid, text: "from a raw producer" }, DEFAULT_JOB_OPTIONS);
+  // Contract B removes completed jobs; the intake keeps each job's result for the producer.
+  const outcome = await world.until("the job's result", () => results.get(job.id ?? ""));
+  const sent = outcome.result as { messageId: string };
+  const got = await world.sim.control.waitForInbox(carol.phone, (e) => e.id === sent.messageId);
+  expect(got.message.extendedTextMessage?.text ?? got.message.conversation).toBe("from a raw producer");
+
+  // The receiver goes down for a while; nothing is lost and the order holds.
+  failNext = 3;
+  const first = await world.sim.control.sendText(carol.phone, phone.phone, "one");
+  const second = await world.sim.control.sendText(carol.phone, phone.phone, "two");
+  const upserts = await world.until("both messages.upsert", () => {
+    const list = received.filter((w) => w.event === "messages.upsert");
+    return list.length >= 2 ? list : undefined;
+  });
+  const ids = upserts.flatMap((w) => (w.data.messages as { key: { id: string } }[]).map((m) => m.key.id));
+  expect(ids).toEqual([first.id, second.id]);
+  const [one] = upserts;
+  expect(Object.keys(one!).sort()).toEqual(["data", "event", "eventId", "sessionId", "timestamp", "workerId"]);
+  expect(one!.data).toMatchObject({
+    type: "notify",
+    messages: [{ key: { remoteJid: carol.jid, fromMe: false, id: first.id }, message: { conversation: "one" }, pushName: "Carol" }],
+  });
+  expect(new Set(received.map((w) => w.eventId)).size).toBe(received.length);
+});
