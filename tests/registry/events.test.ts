@@ -43,6 +43,10 @@ describe("session events", () => {
     await send("w2", "session_deleted", s);
     expect(session("s1")).toMatchObject({ status: "deleted", worker_id: null });
 
+    // A late report from the worker (a reconnect racing the delete) is kept in the ledger but revives nothing.
+    await send("w2", "session_connected", { ...s, data: { phoneNumber: "+628111222333" } });
+    expect(session("s1")).toMatchObject({ status: "deleted", worker_id: null });
+
     const events = ledger("session:s1");
     expect(events.map((e) => [e.event, e.sequence, e.session_id])).toEqual([
       ["session_created", 1, "s1"],
@@ -51,9 +55,10 @@ describe("session events", () => {
       ["session_connected", 4, "s1"],
       ["session_disconnected", 5, "s1"],
       ["session_deleted", 6, "s1"],
+      ["session_connected", 7, "s1"],
     ]);
-    expect(new Set(events.map((e) => e.event_id)).size).toBe(6);
-    expect(events.map((e) => e.worker_id)).toEqual(["w1", "w1", "w1", "w1", "w2", "w2"]);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(7);
+    expect(events.map((e) => e.worker_id)).toEqual(["w1", "w1", "w1", "w1", "w2", "w2", "w2"]);
     for (const e of events) expect(e.received_at as number).toBeGreaterThanOrEqual(e.occurred_at as number);
   });
 

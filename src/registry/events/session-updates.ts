@@ -1,4 +1,5 @@
 import type { Static } from "elysia";
+import { ne } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { sessions, type SessionRow, type SessionStatus } from "../../sessions/schema.ts";
 import type { SessionData } from "./model.ts";
@@ -43,6 +44,8 @@ export function applySessionUpdate(orm: BunSQLiteDatabase, u: SessionUpdate): vo
   orm
     .insert(sessions)
     .values({ id: u.sessionId, status: u.status ?? "created", createdAt: at, ...set, updatedAt: at })
-    .onConflictDoUpdate({ target: sessions.id, set })
+    // A deleted session stays deleted: a late event from its worker (a reconnect racing the delete)
+    // must not bring it back. Only the API's START_SESSION revives the id (SessionService.prepareStart).
+    .onConflictDoUpdate({ target: sessions.id, set, setWhere: ne(sessions.status, "deleted") })
     .run();
 }
