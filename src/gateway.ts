@@ -15,6 +15,7 @@ import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
 import { createRegistry } from "./registry/index.ts";
+import { startSandbox } from "./sandbox/index.ts";
 import { startWorker } from "./worker/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
 import { VERSION } from "./version.ts";
@@ -69,6 +70,13 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       lifecycle.add("job producer", api.stop);
       plugins.push(...api.plugins);
     }
+    let whatsapp: Pick<Config, "waUrl" | "waTrustKey"> = config;
+    if (config.sandbox) {
+      const sandbox = await startSandbox(config, secrets.apiKey ?? "", log);
+      lifecycle.add("sandbox simulator", sandbox.stop);
+      plugins.push(sandbox.plugin);
+      whatsapp = { waUrl: sandbox.waUrl, waTrustKey: sandbox.trustKey };
+    }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
     const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
@@ -78,7 +86,7 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     lifecycle.add("http server", listener.stop);
 
     if (config.role !== "coordinator") {
-      const driver = await createWhatsAppDriver(config, redis, log);
+      const driver = createWhatsAppDriver(whatsapp, redis, log);
       const worker = await startWorker({
         config,
         workerToken: secrets.backendAuthToken,

@@ -30,6 +30,12 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (command === "run" && config.sandbox) {
+    const { sandboxTrustEnv } = await import("./sandbox/sandbox-trust.ts");
+    const trust = sandboxTrustEnv(config);
+    if (trust) return rerun(trust);
+  }
+
   const log = createLogger(config.logLevel);
   // Listen for signals before starting anything: a SIGTERM during startup must
   // still stop what has started (Redis included) instead of killing the process.
@@ -78,6 +84,19 @@ async function startRole(config: Config, log: Logger): Promise<{ stop(): Promise
     await listener.stop();
     throw err;
   }
+}
+
+/**
+ * Runs this same command again in a child process with extra environment (the
+ * sandbox's media certificate, which Bun only reads at start), passing signals
+ * on and exiting with the child's status.
+ */
+async function rerun(extraEnv: Record<string, string>): Promise<number> {
+  // A compiled binary is its own interpreter; under `bun src/main.ts` the script comes along.
+  const self = Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
+  const child = Bun.spawn([...self, ...process.argv.slice(2)], { env: { ...process.env, ...extraEnv }, stdio: ["inherit", "inherit", "inherit"] });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
+  return await child.exited;
 }
 
 function fail(message: string, status: number): number {

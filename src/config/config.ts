@@ -16,6 +16,9 @@ export interface Secrets {
 export interface Config {
   role: Role;
   standalone: boolean;
+  sandbox: boolean;
+  /** NODE_EXTRA_CA_CERTS as this process started with it (Bun reads it then, never later). */
+  extraCaCerts?: string;
   host: string;
   port: number;
   /** Absolute, so a later chdir or a child process cannot misread it. */
@@ -91,6 +94,8 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const role = read(SETTINGS.role) ?? "all";
   const standalone = read(SETTINGS.standalone) ?? false;
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
+  const sandbox = read(SETTINGS.sandbox) ?? false;
+  if (sandbox && role !== "all") throw new ConfigError("--sandbox only applies to --role=all");
   const port = read(SETTINGS.port) ?? (command === "simulator" ? 8900 : role === "worker" ? 8001 : 8000);
   const heartbeatIntervalMs = read(SETTINGS.heartbeatInterval) ?? 10_000;
   const heartbeatTimeoutMs = read(SETTINGS.heartbeatTimeout) ?? 3 * heartbeatIntervalMs;
@@ -102,6 +107,8 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const config: Config = {
     role,
     standalone,
+    sandbox,
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS || undefined,
     // The simulator is a test tool: keep it off the network unless asked.
     host: read(SETTINGS.host) ?? (command === "simulator" ? "127.0.0.1" : "0.0.0.0"),
     port,

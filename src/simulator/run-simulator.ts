@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -20,14 +20,18 @@ export async function runSimulator(config: Config, log: Logger): Promise<{ stop(
     statePath: join(config.dataDir, "simulator-state.json"),
     onError: (message) => log.warn({ simulatorError: message }, "simulator handler failed"),
   });
+  // Clients must trust the media host's certificate from their start (Bun reads NODE_EXTRA_CA_CERTS once).
+  const mediaCertificate = join(config.dataDir, "simulator-media-ca.pem");
+  if (sim.mediaCertificatePem) writeFileSync(mediaCertificate, sim.mediaCertificatePem);
   log.warn(
     {
       waUrl: sim.url,
+      mediaCertificate,
       controlApi: `${sim.httpUrl}/sim`,
       trustKey: Buffer.from(sim.rootPublicKey).toString("base64"),
       seed: config.simSeed,
     },
-    "WhatsApp SIMULATOR running: this is not WhatsApp. Point gateways at waUrl and trust trustKey.",
+    "WhatsApp SIMULATOR running: this is not WhatsApp. Point gateways at waUrl (--wa-url), trust trustKey (--wa-trust-key) and start them with NODE_EXTRA_CA_CERTS=mediaCertificate.",
   );
   return { stop: () => sim.stop() };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobResultStore } from "../../src/jobs/result-store.ts";
-import { connectRedis, redisOptions } from "../../src/platform/redis/redis-connection.ts";
+import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/jobs/contract/index.ts";
 import { WorkerWorld } from "./support/worker-world.ts";
 
@@ -37,8 +37,8 @@ const receiver = Bun.serve({
 
 beforeAll(async () => {
   world = await WorkerWorld.start({ seed: "worker-standalone", role: ["--role=worker", "--standalone"], args: [`--webhook-url=http://127.0.0.1:${receiver.port}/hook`] });
-  queue = new Queue(QUEUE_NAME, { connection: redisOptions(world.redis.url) });
   redis = await connectRedis(world.redis.url, "standalone-test");
+  queue = new Queue(QUEUE_NAME, { connection: redis });
   results = new JobResultStore(redis);
 });
 afterAll(async () => {

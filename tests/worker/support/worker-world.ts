@@ -43,6 +43,7 @@ export class WorkerWorld {
     const sim = await createSimulator({ seed: opts.seed, receipts: { deliveredDelayMs: 20, readDelayMs: 20, lose: false } });
     const redis = await startTestRedis();
     const dir = makeTempDir("wagw-");
+    if (!sim.mediaCertificatePem) throw new Error("the simulator runs without its media host");
     writeFileSync(join(dir.path, "sim-ca.pem"), sim.mediaCertificatePem);
     const world = new WorkerWorld(sim, redis, dir, opts);
     await world.spawn();
