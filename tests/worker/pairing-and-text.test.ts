@@ -64,3 +64,16 @@ test("a contact's message arrives as contract B's messages.upsert", async () => 
   expect(message.message.conversation).toBe("Halo bot!");
   expect(message.pushName).toBe("Erin");
 });
+
+test("with a phone number, START_SESSION asks for a pairing code instead of QR codes, and entering it links the phone", async () => {
+  const owner = world.sim.control.createAccount({ name: "Coded" });
+  expect((await world.api("POST", "/api/v1/sessions", { sessionId: "coded", phoneNumber: `+${owner.phone}` })).status).toBe(202);
+  const pending = await world.until("a pairing code", async () => {
+    const s = await world.session("coded");
+    return typeof s.pairingCode === "string" ? s : undefined;
+  });
+  expect(pending).toMatchObject({ status: "pairing_code", hasQr: false });
+  await world.sim.control.enterPairingCode(owner.phone, pending.pairingCode as string);
+  const linked = await world.waitStatus("coded", "connected");
+  expect(linked).toMatchObject({ phoneNumber: owner.phone, pairingCode: null });
+});
