@@ -62,7 +62,7 @@ export interface UpsertMessage {
 
 export type MessageStatus = "sent" | "delivered" | "read" | "played" | "failed";
 
-/** What one socket reports, in the order it happens. */
+/** What one socket reports, in the order it happens. Every `at` is unix milliseconds. */
 export type DriverEvent =
   | { type: "qr"; qr: string }
   | { type: "pairing_code"; code: string }

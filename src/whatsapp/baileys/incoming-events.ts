@@ -50,7 +50,8 @@ export function statusUpdates(updates: BaileysEventMap["messages.update"]): Stat
  * upsert of the message it sent, it lands in that upsert and no separate update fires.
  */
 export function foldedStatus(message: WAMessage): StatusEvent[] {
-  if (message.status === Status.PENDING) return [];
+  // PENDING is no news, and "sent" was already reported from the server's ack.
+  if (message.status === Status.PENDING || message.status === Status.SERVER_ACK) return [];
   return statusEvent(message.key, message.status, message.messageStubParameters, Date.now());
 }
 

@@ -35,13 +35,19 @@ export interface SenderContext {
   socket(): WASocket;
 }
 
-type Participant = { jid: string; status: string };
-
-/** A participant node of a group answer, named by phone-number jid when the group is LID-addressed. */
-const participantOf = (node: BinaryNode): Participant => ({
-  jid: node.attrs.phone_number ?? node.attrs.jid ?? "",
-  status: node.attrs.error ?? "200",
-});
+/**
+ * One outcome per participant asked for, named as the caller named them. WhatsApp answers with a
+ * `<participant>` per person, by phone number or by LID (with `phone_number` beside it, except on some
+ * refusals, which carry the LID alone); such an answer is matched by position when the counts agree.
+ * Someone the answer leaves out is not on WhatsApp.
+ */
+function outcomesFor(requested: string[], answer: BinaryNode[]): { jid: string; status: string }[] {
+  return requested.map((jid, i) => {
+    const positional = answer.length === requested.length && !answer[i]?.attrs.phone_number ? answer[i] : undefined;
+    const node = answer.find((p) => p.attrs.phone_number === jid || p.attrs.jid === jid) ?? positional;
+    return { jid, status: node ? (node.attrs.error ?? "200") : "404" };
+  });
+}
 
 /** Every send and group operation of one socket, each answering with the contract's result shapes. */
 export class MessageSender {
@@ -82,7 +88,7 @@ export class MessageSender {
   /**
    * Baileys' groupCreate drops the per-participant errors of WhatsApp's answer (someone whose privacy
    * settings refuse being added is listed like everyone else), so the create query is sent here and
-   * its answer read directly. A requested participant missing from the answer is not on WhatsApp.
+   * its answer read directly.
    */
   async createGroup(subject: string, participants: string[]): Promise<GroupCreateResult> {
     const sock = this.ctx.socket();
@@ -95,11 +101,9 @@ export class MessageSender {
       });
       const group = answer ? getBinaryNodeChild(answer, "group") : undefined;
       if (!group?.attrs.id) throw new DriverError("WHATSAPP_ERROR", "WhatsApp did not confirm the new group");
-      const members = getBinaryNodeChildren(group, "participant");
-      const outcomes = requested.map((jid) => {
-        const node = members.find((m) => m.attrs.phone_number === jid || m.attrs.jid === jid);
-        return node ? { jid, status: participantOf(node).status } : { jid, status: "404" };
-      });
+      const mine = new Set([sock.user?.id, sock.user?.lid].filter((j): j is string => !!j).map(jidNormalizedUser));
+      const others = getBinaryNodeChildren(group, "participant").filter((p) => !mine.has(p.attrs.phone_number ?? "") && !mine.has(p.attrs.jid ?? ""));
+      const outcomes = outcomesFor(requested, others);
       const groupJid = group.attrs.id.includes("@") ? group.attrs.id : jidEncode(group.attrs.id, "g.us");
       return { groupJid, subject: group.attrs.subject ?? subject, participants: outcomes };
     } catch (error) {
@@ -110,8 +114,9 @@ export class MessageSender {
   async updateParticipants(groupJid: string, action: "add" | "remove" | "promote" | "demote", participants: string[]): Promise<GroupParticipantsResult> {
     const sock = this.ctx.socket();
     try {
-      const results = await sock.groupParticipantsUpdate(groupJid, participants.map(normaliseJid), action);
-      return { groupJid, action, participants: results.map((r) => (r.content ? participantOf(r.content) : { jid: r.jid ?? "", status: r.status })) };
+      const requested = participants.map(normaliseJid);
+      const results = await sock.groupParticipantsUpdate(groupJid, requested, action);
+      return { groupJid, action, participants: outcomesFor(requested, results.flatMap((r) => r.content ?? [])) };
     } catch (error) {
       throw toDriverError(error, { group: true });
     }
