@@ -75,7 +75,9 @@ describe("Redis auth state", () => {
     monitor.on("monitor", (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
     const prekeys = Object.fromEntries(Array.from({ length: 812 }, (_, i) => [String(i), { public: randomBytes(32), private: randomBytes(32) }]));
     await auth.state.keys.set({ "pre-key": prekeys, "sender-key-memory": { g: { a: true } } });
-    await Bun.sleep(50);
+    // MONITOR reports asynchronously: a marker command sent afterwards shows everything before it arrived.
+    await redis.echo("monitor-marker");
+    for (let waited = 0; !commands.includes("echo") && waited < 5000; waited += 20) await Bun.sleep(20);
     monitor.disconnect();
     expect(commands.filter((c) => c === "evalsha" || c === "eval")).toHaveLength(1);
     expect(commands).not.toContain("multi");
