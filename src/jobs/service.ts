@@ -30,8 +30,12 @@ export class JobStatusService {
   ) {}
 
   async get(jobId: string): Promise<JobStatus> {
-    const job = await Job.fromId(this.queue, jobId);
-    if (job) return this.fromQueue(job);
+    // State before fields: BullMQ writes a finished job's fields in the same script that moves it to
+    // completed/failed, so fields read after a final state are final. The other way round, a job that
+    // finished in between showed "failed" with its active attempt's fields (no reason, 0 attempts).
+    const raw = await this.queue.getJobState(jobId);
+    const job = raw === "unknown" ? undefined : await Job.fromId(this.queue, jobId);
+    if (job) return this.fromQueue(job, raw);
     const done = await this.results.get(jobId);
     if (!done) throw new AppError(404, "JOB_NOT_FOUND", `Job "${jobId}" does not exist (completed jobs are kept for 24 hours)`);
     return {
@@ -48,8 +52,7 @@ export class JobStatusService {
     };
   }
 
-  private async fromQueue(job: Job): Promise<JobStatus> {
-    const raw = await job.getState();
+  private fromQueue(job: Job, raw: string): JobStatus {
     // Prioritised or parent-waiting jobs are, to an integrator, simply waiting.
     const state = raw === "completed" || raw === "failed" || raw === "active" || raw === "delayed" ? raw : "waiting";
     const data = job.data as { sessionId?: unknown } | null;

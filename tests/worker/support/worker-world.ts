@@ -132,18 +132,34 @@ export class WorkerWorld {
   async link(sessionId: string, name = sessionId): Promise<{ phone: string; jid: string }> {
     const account = this.sim.control.createAccount({ name });
     await this.api("POST", "/api/v1/sessions", { sessionId });
+    await this.scan(sessionId, account.phone);
+    return { phone: account.phone, jid: account.jid };
+  }
+
+  /** Reads a session's QR from the API, scans it with `phone`, and waits until the session is connected. */
+  async scan(sessionId: string, phone: string): Promise<void> {
     const qr = await this.until(`a QR for ${sessionId}`, async () => {
       const reply = await this.api<{ qr: string }>("GET", `/api/v1/sessions/${sessionId}/qr`);
       return reply.status === 200 ? reply.body.data.qr : undefined;
     });
-    await this.sim.control.scanQr(account.phone, qr);
+    await this.sim.control.scanQr(phone, qr);
     await this.waitStatus(sessionId, "connected");
-    return { phone: account.phone, jid: account.jid };
   }
 
   /** The coordinator's SQLite registry, read-only (WAL lets it read beside the running gateway). */
   db(): Database {
     return new Database(join(this.dataDir, "wa-gateway.db"), { readonly: true });
+  }
+
+  /** The `data` of every ledger event named `event` for a session, oldest first. */
+  events<T = Record<string, unknown>>(sessionId: string, event: string): T[] {
+    const db = this.db();
+    try {
+      const rows = db.query<{ data: string }, [string, string]>("SELECT data FROM event_ledger WHERE session_id = ? AND event = ? ORDER BY position").all(sessionId, event);
+      return rows.map((r) => JSON.parse(r.data) as T);
+    } finally {
+      db.close();
+    }
   }
 
   /** Log lines of the gateway matching `msg`. */
