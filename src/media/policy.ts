@@ -1,6 +1,4 @@
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { isPublicAddress } from "./address.ts";
+import { checkPublicHost, type Resolver } from "../net/public-host.ts";
 
 /** How media in a SEND_MEDIA job is vetted; the API and the job intake apply the same policy. */
 export interface MediaPolicy {
@@ -9,7 +7,7 @@ export interface MediaPolicy {
   /** Let media URLs point at private/loopback/link-local hosts (a lab, or the WhatsApp simulator). */
   allowPrivateUrls: boolean;
   /** DNS resolution, replaceable in tests; all addresses of the host. */
-  resolve?: (hostname: string) => Promise<string[]>;
+  resolve?: Resolver;
 }
 
 export type MediaProblemCode = "MEDIA_INVALID" | "MEDIA_TOO_LARGE" | "MEDIA_URL_FORBIDDEN" | "MEDIA_URL_UNRESOLVABLE";
@@ -19,7 +17,6 @@ export interface MediaProblem {
   message: string;
 }
 
-const DNS_TIMEOUT_MS = 3000;
 const DATA_URL = /^data:[^,;]*(;[^,;]*)*;base64,/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+$/;
@@ -60,35 +57,8 @@ async function checkUrl(raw: string, policy: MediaPolicy): Promise<MediaProblem 
     return { code: "MEDIA_INVALID", message: "is not a valid URL" };
   }
   if (policy.allowPrivateUrls) return undefined;
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  let addresses: string[];
-  if (isIP(host) !== 0) addresses = [host];
-  else {
-    try {
-      addresses = await withTimeout((policy.resolve ?? resolveAll)(host), DNS_TIMEOUT_MS);
-    } catch {
-      return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
-    }
-  }
-  if (addresses.length === 0) return { code: "MEDIA_URL_UNRESOLVABLE", message: `host "${host}" does not resolve` };
-  const blocked = addresses.find((a) => !isPublicAddress(a));
-  if (blocked === undefined) return undefined;
-  const what = blocked === host ? `host "${host}" is` : `host "${host}" resolves to ${blocked},`;
-  return { code: "MEDIA_URL_FORBIDDEN", message: `${what} a private, loopback or link-local address; media URLs must be public unless ALLOW_PRIVATE_MEDIA_URLS is set` };
-}
-
-async function resolveAll(hostname: string): Promise<string[]> {
-  return (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const host = await checkPublicHost(url.hostname, policy.resolve);
+  if (host.ok) return undefined;
+  if (host.reason === "unresolvable") return { code: "MEDIA_URL_UNRESOLVABLE", message: host.message };
+  return { code: "MEDIA_URL_FORBIDDEN", message: `${host.message}; media URLs must be public unless ALLOW_PRIVATE_MEDIA_URLS is set` };
 }
