@@ -29,10 +29,11 @@ export class DeliveryGate {
 
   constructor(private readonly perTarget: number) {}
 
-  /** Resolves true with a slot held (call `release`), or false: park the delivery. Probes (retries) pass a failing receiver. */
+  /** Resolves true with a slot held (call `release`), or false: park the delivery. A probe (a retry) may try a failing receiver. */
   async acquire(target: string, probe: boolean): Promise<boolean> {
     const s = this.state(target);
-    if (s.failing && !probe) return false;
+    // One probe at a time: while one is out, the rest wait parked for its verdict.
+    if (s.failing && (!probe || s.inFlight > 0)) return false;
     if (s.inFlight < this.perTarget) {
       s.inFlight++;
       return true;
