@@ -22,14 +22,22 @@ export function eventStream(deps: { reads: EventReads; ledger: EventLedger }, fi
   let unsubscribe = () => {};
   let keepAlive: ReturnType<typeof setInterval> | undefined;
 
+  let pumping = false;
   const pump = () => {
-    while (controller && !closed && (controller.desiredSize ?? 0) > 0) {
-      const rows = deps.reads.read({ ...filter, afterPosition: position, limit: PAGE });
-      for (const row of rows) {
-        controller.enqueue(encoder.encode(`id: ${row.eventId}\ndata: ${JSON.stringify(toEnvelope(row))}\n\n`));
-        position = row.position;
+    // enqueue can call pull (this) synchronously; one pass at a time, or frames would repeat.
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (controller && !closed && (controller.desiredSize ?? 0) > 0) {
+        const rows = deps.reads.read({ ...filter, afterPosition: position, limit: PAGE });
+        for (const row of rows) {
+          position = row.position;
+          controller.enqueue(encoder.encode(`id: ${row.eventId}\ndata: ${JSON.stringify(toEnvelope(row))}\n\n`));
+        }
+        if (rows.length < PAGE) return;
       }
-      if (rows.length < PAGE) return;
+    } finally {
+      pumping = false;
     }
   };
   const stop = () => {
