@@ -7,6 +7,7 @@ import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
+import { createEventDelivery } from "./event-delivery.ts";
 import { integratorApi } from "./integrator-api.ts";
 import { openDatabase } from "./platform/db/database.ts";
 import { ensureInstanceId } from "./platform/db/instance-id.ts";
@@ -60,15 +61,35 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     if (runsCoordinator) {
       const db = openDatabase(config.dataDir, log);
       lifecycle.add("database", () => db.close());
-      log.info({ instanceId: ensureInstanceId(db.orm) }, "registry database open");
+      const instanceId = ensureInstanceId(db.orm);
+      log.info({ instanceId }, "registry database open");
       probes.push({ name: "database", check: () => db.ping() });
       const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
       registry.start();
       lifecycle.add("worker registry", registry.stop);
       plugins.push(...registry.plugins);
-      const api = integratorApi({ apiKey: secrets.apiKey ?? "", db, redis, media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls } });
+      const delivery = createEventDelivery({
+        db,
+        redis,
+        redisUrl,
+        ledger: registry.ledger,
+        settings: config,
+        apiKey: secrets.apiKey ?? "",
+        webhookSecret: secrets.webhookSecret ?? "",
+        instanceId,
+        log,
+      });
+      await delivery.start();
+      lifecycle.add("event delivery", delivery.stop);
+      const api = integratorApi({
+        apiKey: secrets.apiKey ?? "",
+        db,
+        redis,
+        media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls },
+        webhookUrls: delivery.urlPolicy,
+      });
       lifecycle.add("job producer", api.stop);
-      plugins.push(...api.plugins);
+      plugins.push(...api.plugins, ...delivery.plugins);
     }
     let whatsapp: Pick<Config, "waUrl" | "waTrustKey"> = config;
     if (config.sandbox) {

@@ -12,6 +12,7 @@ import { messageRoutes } from "./messages/index.ts";
 import type { GatewayDatabase } from "./platform/db/database.ts";
 import { sessionRoutes } from "./sessions/index.ts";
 import { SessionService } from "./sessions/service.ts";
+import type { WebhookUrlPolicy } from "./webhooks/target-url.ts";
 
 export interface IntegratorApi {
   plugins: AnyElysia[];
@@ -24,7 +25,7 @@ export interface IntegratorApi {
  * built from the coordinator's database and Redis. Every route needs the API
  * key; every enqueueing route goes through one JobSubmitter.
  */
-export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy }): IntegratorApi {
+export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy; webhookUrls: WebhookUrlPolicy }): IntegratorApi {
   const { redis } = deps;
   const producer = new JobProducer(redis);
   const sessions = new SessionService(deps.db);
@@ -32,7 +33,7 @@ export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis
   const jobs = new JobStatusService(producer.queue, new JobResultStore(redis));
   const shared = { apiKey: deps.apiKey, sessions, submitter };
   return {
-    plugins: [sessionRoutes(shared), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
+    plugins: [sessionRoutes({ ...shared, webhookUrls: deps.webhookUrls }), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
     stop: () => producer.close(),
   };
 }

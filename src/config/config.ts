@@ -5,12 +5,13 @@ import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
 import type { Environment } from "../registry/workers/schema.ts";
-import { SETTINGS, type LogLevel, type Role, type Setting } from "./settings.ts";
+import { SETTINGS, type Fault, type LogLevel, type Role, type Setting } from "./settings.ts";
 
 export interface Secrets {
   backendAuthToken?: string;
   apiKey?: string;
   authStateKey?: Uint8Array;
+  webhookSecret?: string;
 }
 
 export interface Config {
@@ -49,6 +50,15 @@ export interface Config {
   allowPrivateMediaUrls: boolean;
   /** Per-session cap on message jobs per minute; 0 = no cap. */
   rateLimitPerMinute: number;
+  webhookTimeoutMs: number;
+  webhookRetryHorizonMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryMaxDelayMs: number;
+  webhookConcurrency: number;
+  webhookTargetConcurrency: number;
+  allowPrivateWebhookUrls: boolean;
+  eventRetentionMs: number;
+  faultInjection: Fault;
   /** As configured; `resolveSecrets` fills the gaps in --role=all. */
   secrets: Secrets;
 }
@@ -136,10 +146,20 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,
     allowPrivateMediaUrls: read(SETTINGS.allowPrivateMediaUrls) ?? false,
     rateLimitPerMinute: read(SETTINGS.rateLimitPerMinute) ?? 0,
+    webhookTimeoutMs: read(SETTINGS.webhookTimeout) ?? 10_000,
+    webhookRetryHorizonMs: read(SETTINGS.webhookRetryHorizon) ?? 24 * 3_600_000,
+    webhookRetryBaseMs: read(SETTINGS.webhookRetryBase) ?? 1000,
+    webhookRetryMaxDelayMs: read(SETTINGS.webhookRetryMaxDelay) ?? 3_600_000,
+    webhookConcurrency: read(SETTINGS.webhookConcurrency) ?? 64,
+    webhookTargetConcurrency: read(SETTINGS.webhookTargetConcurrency) ?? 16,
+    allowPrivateWebhookUrls: read(SETTINGS.allowPrivateWebhookUrls) ?? false,
+    eventRetentionMs: read(SETTINGS.eventRetention) ?? 7 * 86_400_000,
+    faultInjection: read(SETTINGS.faultInjection) ?? "none",
     secrets: {
       backendAuthToken: read(SETTINGS.backendAuthToken),
       apiKey: read(SETTINGS.apiKey),
       authStateKey: read(SETTINGS.authStateKey),
+      webhookSecret: read(SETTINGS.webhookSecret),
     },
   };
   return { command, config };

@@ -17,16 +17,20 @@ export interface ResolvedSecrets {
 
 type Needed = keyof Secrets;
 
+/** Secrets only this coordinator uses (no peer must agree on them), so any coordinator may generate them. */
+const SELF_OWNED = new Set<Needed>(["webhookSecret"]);
+
 const ENV_NAME: Record<Needed, string> = {
   backendAuthToken: "BACKEND_AUTH_TOKEN",
   apiKey: "API_KEY",
   authStateKey: "AUTH_STATE_KEY",
+  webhookSecret: "WEBHOOK_SECRET",
 };
 
 /** Which secrets a role cannot run without. */
 function neededFor(config: Config): Needed[] {
-  if (config.role === "all") return ["backendAuthToken", "apiKey", "authStateKey"];
-  if (config.role === "coordinator") return ["backendAuthToken", "apiKey"];
+  if (config.role === "all") return ["backendAuthToken", "apiKey", "authStateKey", "webhookSecret"];
+  if (config.role === "coordinator") return ["backendAuthToken", "apiKey", "webhookSecret"];
   return config.standalone ? ["authStateKey"] : ["backendAuthToken", "authStateKey"];
 }
 
@@ -35,7 +39,9 @@ function neededFor(config: Config): Needed[] {
  * generated once and kept in `<data-dir>/secrets.env` (mode 0600), so the
  * README's start command works with no configuration and restarts keep the same
  * keys. A coordinator or worker on its own host must be given them: silently
- * generating a token there would leave it unable to talk to its peers.
+ * generating a token there would leave it unable to talk to its peers. The
+ * webhook signing secret is the exception: only the coordinator uses it, so a
+ * coordinator generates and keeps it the same way.
  */
 export function resolveSecrets(config: Config): ResolvedSecrets {
   const path = join(config.dataDir, SECRETS_FILE);
@@ -43,10 +49,12 @@ export function resolveSecrets(config: Config): ResolvedSecrets {
   const needed = neededFor(config);
   const generated: Needed[] = [];
 
-  if (config.role === "all") {
+  if (config.role !== "worker") {
     const stored = readStored(path);
     for (const name of needed) {
       if (secrets[name] !== undefined) continue;
+      // Peers share the other secrets, so only --role=all may invent them; the webhook secret is the coordinator's own.
+      if (config.role !== "all" && !SELF_OWNED.has(name)) continue;
       if (stored[name] !== undefined) {
         assign(secrets, name, stored[name]);
         continue;

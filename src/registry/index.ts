@@ -30,6 +30,8 @@ export interface RegistryOptions {
 
 export interface Registry {
   plugins: AnyElysia[];
+  /** Every event the coordinator accepts, for delivery to integrators. */
+  ledger: EventLedger;
   workers: WorkerRegistry;
   commands: CommandQueue;
   retention: MetricsRetention;
@@ -62,6 +64,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
 
   return {
     plugins: [workerRoutes(workers, opts.workerToken), eventRoutes(events, opts.workerToken), operatorRoutes(reads, workers, opts.apiKey)],
+    ledger,
     workers,
     commands,
     retention,

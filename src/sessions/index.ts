@@ -11,13 +11,14 @@ import { PairingCodeBody, QrResponse, SessionListQuery, SessionListResponse, Ses
 import { qrDataUrl, qrPng, qrSvg } from "./qr.ts";
 import { MAX_METADATA_BYTES, type SessionService } from "./service.ts";
 import { sessionView } from "./view.ts";
+import { requireWebhookUrl, type WebhookUrlPolicy } from "../webhooks/target-url.ts";
 
 const enqueued = { 202: AcceptedResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 const read = { 401: ErrorResponse, 404: ErrorResponse };
 const NO_STORE = "no-store";
 
 /** Sessions: start (create), list, inspect, QR, pairing code, stop, delete. */
-export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter }) {
+export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter; webhookUrls: WebhookUrlPolicy }) {
   const { sessions, submitter } = opts;
   return new Elysia({ prefix: "/api/v1/sessions", detail: { tags: ["Sessions"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
     .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
@@ -28,6 +29,7 @@ export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; 
         if (metadata !== undefined && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
           throw new AppError(400, "VALIDATION_ERROR", `Invalid body.metadata: must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
         }
+        if (webhookUrl !== undefined) await requireWebhookUrl(webhookUrl, opts.webhookUrls, "body.webhookUrl");
         const s = await submitter.submit({
           name: "START_SESSION",
           data,

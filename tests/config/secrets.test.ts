@@ -18,7 +18,7 @@ describe("secrets", () => {
   test("--role=all generates missing secrets once, 0600, and reuses them on the next start", () => {
     const config = configFor([], { API_KEY: "given-api-key-123456" });
     const first = resolveSecrets(config);
-    expect(first.generated.sort()).toEqual(["authStateKey", "backendAuthToken"]);
+    expect(first.generated.sort()).toEqual(["authStateKey", "backendAuthToken", "webhookSecret"]);
     expect(first.secrets.apiKey).toBe("given-api-key-123456");
     expect(statSync(first.path).mode & 0o777).toBe(0o600);
     const text = readFileSync(first.path, "utf8");
@@ -33,7 +33,10 @@ describe("secrets", () => {
     expect(() => resolveSecrets(configFor(["--role=coordinator"]))).toThrow("--role=coordinator needs BACKEND_AUTH_TOKEN, API_KEY");
     expect(() => resolveSecrets(configFor(["--role=worker"]))).toThrow("--role=worker needs BACKEND_AUTH_TOKEN, AUTH_STATE_KEY");
     expect(() => resolveSecrets(configFor(["--role=worker", "--standalone"]))).toThrow("--role=worker --standalone needs AUTH_STATE_KEY");
-    const ok = resolveSecrets(configFor(["--role=coordinator"], { BACKEND_AUTH_TOKEN: "t".repeat(16), API_KEY: "a".repeat(16) }));
-    expect(ok.generated).toEqual([]);
+    const coordinator = configFor(["--role=coordinator"], { BACKEND_AUTH_TOKEN: "t".repeat(16), API_KEY: "a".repeat(16) });
+    const ok = resolveSecrets(coordinator);
+    // Only the webhook signing secret, which no peer shares, is generated (and kept) by a coordinator alone.
+    expect(ok.generated).toEqual(["webhookSecret"]);
+    expect(resolveSecrets(coordinator)).toMatchObject({ generated: [], secrets: { webhookSecret: ok.secrets.webhookSecret! } });
   });
 });

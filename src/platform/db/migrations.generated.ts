@@ -4,10 +4,12 @@ import m0 from "../../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../../drizzle/0001_sessions.sql" with { type: "text" };
 import m2 from "../../../drizzle/0002_registry.sql" with { type: "text" };
 import m3 from "../../../drizzle/0003_metrics_time_by_id.sql" with { type: "text" };
+import m4 from "../../../drizzle/0004_events_webhooks.sql" with { type: "text" };
 
 export const MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795225317957, breakpoints: true, sql: m0 },
   { tag: "0001_sessions", when: 1795225424719, breakpoints: true, sql: m1 },
   { tag: "0002_registry", when: 1795225754053, breakpoints: true, sql: m2 },
   { tag: "0003_metrics_time_by_id", when: 1795226466938, breakpoints: true, sql: m3 },
+  { tag: "0004_events_webhooks", when: 1795227813098, breakpoints: true, sql: m4 },
 ];

@@ -6,7 +6,8 @@ export const EventName = t.String({
   pattern: "^[A-Za-z][A-Za-z0-9_.:-]{0,63}$",
   description:
     "Contract A's names: session_created, session_qr_ready, session_connected, session_disconnected, session_deleted, " +
-    "session_status_changed, message_sent, message_received, message_failed, message_status, worker_started, worker_stopping, worker_error. " +
+    "session_status_changed, message_sent, message_received, message_failed, message_status, worker_started, worker_stopping, worker_error; " +
+    "and the Baileys-style events a worker forwards for integrators: messages.upsert, connection.update, messages.reaction, poll.vote, group-participants.update (these need sessionId). " +
     "Other names are accepted and stored (so newer workers keep working) but change nothing.",
   examples: ["session_status_changed"],
 });
@@ -40,7 +41,29 @@ export const MessageData = t.Object({ ...messageFields, status: MessageStatus })
 /** message_sent and message_failed imply their status. */
 export const MessageEventData = t.Object({ ...messageFields, status: t.Optional(MessageStatus) });
 
+/** Baileys' connection.update as a worker forwards it (contract B's CONNECTION_UPDATE `data`); it also updates the session. */
+export const ConnectionUpdateData = t.Object({
+  connection: t.Optional(oneOf(["connecting", "open", "close"])),
+  qr: t.Optional(t.String({ maxLength: 4096, description: "Present while a QR code waits to be scanned" })),
+  lastDisconnect: t.Optional(
+    t.Object({
+      reason: t.Optional(t.String({ maxLength: 200 })),
+      statusCode: t.Optional(t.Number()),
+      message: t.Optional(t.String({ maxLength: 2000 })),
+    }),
+  ),
+});
+
 const envelope = {
+  eventId: t.Optional(
+    t.String({
+      pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+      description:
+        "Addition to contract A: the worker's own UUID for this event. A worker retries from a durable outbox, so an event may arrive more than once; " +
+        "one whose eventId is already stored is answered with success and changes nothing. Integrators see it as the event's eventId.",
+      examples: ["0190f1e2-7c4b-7d3a-9f10-2b3c4d5e6f70"],
+    }),
+  ),
   event: EventName,
   timestamp: t.Optional(Timestamp),
 };

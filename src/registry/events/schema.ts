@@ -27,10 +27,16 @@ export const eventLedger = sqliteTable(
     /** The worker's `timestamp`, if it sent one. */
     occurredAt: integer("occurred_at"),
     receivedAt: integer("received_at").notNull(),
+    /** The integrator-facing event type (`messages.upsert`, `session.status`, ...; see src/events/catalog.ts). */
+    type: text("type").notNull().default(""),
+    /** When its webhook deliveries were queued; null until then, so a restart finds what is left to queue. */
+    dispatchedAt: integer("dispatched_at"),
   },
   (t) => [
     uniqueIndex("event_ledger_stream_seq_idx").on(t.stream, t.sequence),
     index("event_ledger_session_idx").on(t.sessionId),
+    index("event_ledger_received_idx").on(t.receivedAt),
+    index("event_ledger_undispatched_idx").on(t.position).where(sql`${t.dispatchedAt} IS NULL`),
     check("event_ledger_source_check", sql`${t.source} IN ('events', 'session-status', 'message-status', 'coordinator')`),
   ],
 );

@@ -5,29 +5,13 @@ import type { SessionStatus } from "../../sessions/schema.ts";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
+import { MESSAGE_EVENTS, PASSTHROUGH_EVENTS, SESSION_EVENTS, WORKER_EVENTS } from "./catalog.ts";
 import type { EventLedger } from "./ledger.ts";
 import { applyMessageUpdate } from "./message-updates.ts";
-import { MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
+import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
 import type { EventSource, MessageStatus } from "./schema.ts";
 import { applySessionUpdate } from "./session-updates.ts";
 
-/** Session events and the status each implies when `data.status` is absent (null: none). */
-const SESSION_EVENTS = new Map<string, SessionStatus | null>([
-  ["session_created", "created"],
-  ["session_qr_ready", "qr_required"],
-  ["qr_ready", "qr_required"],
-  ["session_connected", "connected"],
-  ["session_disconnected", "disconnected"],
-  ["session_deleted", "deleted"],
-  ["session_status_changed", null],
-]);
-const MESSAGE_EVENTS = new Map<string, MessageStatus | null>([
-  ["message_sent", "sent"],
-  ["message_failed", "failed"],
-  ["message_status", null],
-]);
-/** Known, stored, and otherwise left alone here (inbound messages are the webhook feature's). */
-const OTHER_EVENTS = new Set(["message_received", "worker_started", "worker_stopping", "worker_error"]);
 /** Bounds the memory spent remembering which unknown names were logged. */
 const MAX_UNKNOWN_NAMES = 1000;
 
@@ -77,10 +61,17 @@ export class EventService {
       const status = data.status ?? messageStatus;
       if (!status) throw new AppError(400, "VALIDATION_ERROR", `Invalid body.data.status: required for ${body.event} events`);
       this.record("events", workerId, body, (at, eventId) => this.applyMessage(sessionId, workerId, data, status, at, eventId));
+    } else if (body.event === "connection.update") {
+      const data = checkPart(ConnectionUpdateData, body.data ?? {}, "body.data");
+      const sessionId = requireSession(body);
+      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, connectionSessionData(data), connectionStatus(data), at));
+    } else if (PASSTHROUGH_EVENTS.has(body.event)) {
+      requireSession(body);
+      this.record("events", workerId, body, () => {});
     } else {
       this.record("events", workerId, body, () => {});
       if (body.event === "worker_error") this.deps.log.warn({ workerId, data: body.data }, "worker reported an error");
-      else if (!OTHER_EVENTS.has(body.event)) this.noteUnknown(body.event, workerId);
+      else if (!WORKER_EVENTS.has(body.event) && body.event !== "message_received") this.noteUnknown(body.event, workerId);
     }
   }
 
@@ -100,13 +91,14 @@ export class EventService {
   private record(
     source: EventSource,
     workerId: string,
-    body: { event: string; sessionId?: string; data?: unknown; timestamp?: string },
+    body: { eventId?: string; event: string; sessionId?: string; data?: unknown; timestamp?: string },
     apply: (at: number, eventId: string) => void,
   ): void {
     if (!this.deps.isKnownWorker(workerId)) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${workerId} is not registered`);
     const at = this.deps.now();
     this.deps.sqlite.transaction(() => {
       const row = this.deps.ledger.append({
+        eventId: body.eventId?.toLowerCase(),
         event: body.event,
         source,
         workerId,
@@ -115,7 +107,9 @@ export class EventService {
         occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
         receivedAt: at,
       });
-      apply(at, row.eventId);
+      // A repeat of an event already stored (the worker retried it): it was applied the first time.
+      if (row) apply(at, row.eventId);
+      else this.deps.log.debug({ eventId: body.eventId, event: body.event }, "repeated event ignored");
     })();
   }
 
@@ -152,4 +146,20 @@ export class EventService {
 function requireSession(body: { event: string; sessionId?: string }): string {
   if (body.sessionId === undefined) throw new AppError(400, "VALIDATION_ERROR", `Invalid body.sessionId: required for ${body.event} events`);
   return body.sessionId;
+}
+
+type ConnectionUpdate = Static<typeof ConnectionUpdateData>;
+
+/** Baileys' connection.update, in the sessions table's terms. Close with statusCode 401 is WhatsApp logging the device out. */
+function connectionStatus(u: ConnectionUpdate): SessionStatus | null {
+  if (u.qr !== undefined && u.connection !== "open") return "qr_required";
+  if (u.connection === "open") return "connected";
+  if (u.connection === "connecting") return "connecting";
+  if (u.connection === "close") return u.lastDisconnect?.statusCode === 401 ? "logged_out" : "disconnected";
+  return null;
+}
+
+function connectionSessionData(u: ConnectionUpdate): SessionDataValue {
+  const reason = u.lastDisconnect?.message ?? u.lastDisconnect?.reason;
+  return { ...(u.qr !== undefined && { qrString: u.qr }), ...(u.connection === "close" && reason !== undefined && { error: reason }) };
 }

@@ -34,7 +34,7 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; media?: Par
   const dir = makeTempDir("wag-api-");
   const log = pino({ level: "silent" });
   const db = openDatabase(dir.path, log);
-  const api = integratorApi({ apiKey: API_KEY, db, redis, media: { maxBytes: 1024 * 1024, allowPrivateUrls: false, ...opts.media } });
+  const api = integratorApi({ apiKey: API_KEY, db, redis, media: { maxBytes: 1024 * 1024, allowPrivateUrls: false, ...opts.media }, webhookUrls: { allowPrivate: false, resolve: async () => ["93.184.215.14"] } });
   const app = buildApp({ log, maxBodyBytes: opts.maxBodyBytes ?? 25 * 1024 * 1024, plugins: api.plugins });
   return {
     app,

@@ -1,0 +1,114 @@
+import type { AnyElysia } from "elysia";
+import type { Redis } from "ioredis";
+import type { Config } from "./config/config.ts";
+import { eventFeedRoutes } from "./events/index.ts";
+import { EventRetention } from "./events/retention.ts";
+import { EventReads } from "./events/service.ts";
+import type { GatewayDatabase } from "./platform/db/database.ts";
+import type { Logger } from "./platform/logger.ts";
+import type { EventLedger } from "./registry/events/ledger.ts";
+import { runEvery } from "./registry/periodic.ts";
+import { Deliverer } from "./webhooks/deliverer.ts";
+import { DeliveryStore } from "./webhooks/delivery-store.ts";
+import { Dispatcher } from "./webhooks/dispatcher.ts";
+import { DeliveryGate } from "./webhooks/gate.ts";
+import { webhookRoutes } from "./webhooks/index.ts";
+import { DeliveryQueue } from "./webhooks/queue.ts";
+import { WebhookService } from "./webhooks/service.ts";
+import { SessionWebhookUrls } from "./webhooks/session-urls.ts";
+import { SubscriptionStore } from "./webhooks/subscriptions.ts";
+import type { WebhookUrlPolicy } from "./webhooks/target-url.ts";
+
+const RETENTION_EVERY_MS = 3_600_000;
+
+export type EventDeliverySettings = Pick<
+  Config,
+  | "webhookUrl"
+  | "webhookTimeoutMs"
+  | "webhookRetryHorizonMs"
+  | "webhookRetryBaseMs"
+  | "webhookRetryMaxDelayMs"
+  | "webhookConcurrency"
+  | "webhookTargetConcurrency"
+  | "allowPrivateWebhookUrls"
+  | "eventRetentionMs"
+  | "faultInjection"
+>;
+
+export interface EventDeliveryDeps {
+  db: GatewayDatabase;
+  redis: Redis;
+  redisUrl: string;
+  ledger: EventLedger;
+  settings: EventDeliverySettings;
+  apiKey: string;
+  webhookSecret: string;
+  /** Names the coordinator's private delivery queue. */
+  instanceId: string;
+  log: Logger;
+  /** DNS for the URL checks; replaceable in tests. */
+  urlPolicy?: WebhookUrlPolicy;
+}
+
+export interface EventDelivery {
+  plugins: AnyElysia[];
+  urlPolicy: WebhookUrlPolicy;
+  /** Queues what the last run left, dispatches undispatched events, and starts delivering. */
+  start(): Promise<void>;
+  /** Stops dispatch and lets in-flight deliveries finish. Stop it after the HTTP server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything that takes events out of the ledger to integrators: webhook
+ * subscriptions and delivery (dispatcher, queue, deliverer), the replay and
+ * live-stream API, and ledger retention.
+ */
+export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
+  const { db, settings, log } = deps;
+  const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
+  const deliveries = new DeliveryStore(db.sqlite, db.orm);
+  const subscriptions = new SubscriptionStore(db.orm, Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
+  subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
+  const sessionUrls = new SessionWebhookUrls(db.sqlite);
+  const queue = new DeliveryQueue(deps.redis, deps.redisUrl, `webhook-deliveries-${deps.instanceId}`);
+  const dispatcher = new Dispatcher({ store: deliveries, subscriptions, sessionUrls, queue, horizonMs: settings.webhookRetryHorizonMs, fault: settings.faultInjection, log });
+  const deliverer = new Deliverer({
+    store: deliveries,
+    subscriptions,
+    sessionUrls,
+    queue,
+    gate: new DeliveryGate(settings.webhookTargetConcurrency),
+    urlPolicy,
+    webhookSecret: deps.webhookSecret,
+    settings: { timeoutMs: settings.webhookTimeoutMs, retryBaseMs: settings.webhookRetryBaseMs, retryMaxDelayMs: settings.webhookRetryMaxDelayMs },
+    log,
+  });
+  const service = new WebhookService({ subscriptions, deliveries, sessionUrls, queue, urlPolicy, horizonMs: settings.webhookRetryHorizonMs });
+  const retention = new EventRetention(db.sqlite, settings.eventRetentionMs);
+  let stopListening = () => {};
+  let retentionTimer: { stop(): void } | undefined;
+
+  return {
+    urlPolicy,
+    plugins: [
+      webhookRoutes({ apiKey: deps.apiKey, service, subscriptions, deliveries, webhookSecret: deps.webhookSecret }),
+      eventFeedRoutes({ apiKey: deps.apiKey, reads: new EventReads(db.orm), ledger: deps.ledger }),
+    ],
+    async start() {
+      const expired = retention.run(Date.now());
+      if (expired > 0) log.info({ expired }, "events past EVENT_RETENTION deleted");
+      retentionTimer = runEvery(RETENTION_EVERY_MS, "event retention", log, () => retention.run(Date.now()));
+      stopListening = deps.ledger.onAppend(dispatcher.kick);
+      await dispatcher.start();
+      queue.start(deliverer.process, settings.webhookConcurrency);
+    },
+    async stop() {
+      stopListening();
+      retentionTimer?.stop();
+      dispatcher.stop();
+      await queue.close();
+      deliveries.flush();
+    },
+  };
+}
