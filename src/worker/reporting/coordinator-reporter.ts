@@ -57,14 +57,16 @@ export class CoordinatorReporter implements Reporter {
   }
 
   session(sessionId: string, change: SessionChange): void {
+    // connection.update first: the coordinator also reads a status from it, and the more precise
+    // session-status report that follows (pairing_code, reconnecting, error) must have the last word.
+    const update = connectionUpdate(change);
+    if (update) this.queue(sessionId, this.eventsPath, { event: update.event, sessionId, data: update.data });
     if (change.kind !== "created") {
       const { event, data } = sessionStatus(change);
       this.queue(sessionId, "/api/v1/webhooks/session-status", { event, sessionId, data });
     }
     const status = change.kind === "status" ? { status: change.status, ...(change.error && { error: change.error }) } : {};
     this.queue(sessionId, this.eventsPath, { event: lifecycleEvent(change), sessionId, data: change.kind === "connected" ? { status: "connected", phoneNumber: `+${change.phoneNumber}` } : status });
-    const update = connectionUpdate(change);
-    if (update) this.queue(sessionId, this.eventsPath, { event: update.event, sessionId, data: update.data });
   }
 
   traffic(sessionId: string, event: TrafficEvent): void {
