@@ -1,3 +1,4 @@
+import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
 import type { Config } from "./config/config.ts";
@@ -53,6 +54,8 @@ export interface EventDeliveryDeps {
 export interface EventDelivery {
   plugins: AnyElysia[];
   urlPolicy: WebhookUrlPolicy;
+  /** The webhook delivery queue, for the operator queue views. */
+  deliveryQueue: Queue;
   /** Queues what the last run left, dispatches undispatched events, and starts delivering. */
   start(): Promise<void>;
   /** Stops dispatch and lets in-flight deliveries finish. Stop it after the HTTP server. */
@@ -91,6 +94,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
 
   return {
     urlPolicy,
+    deliveryQueue: queue.queue,
     plugins: [
       webhookRoutes({ apiKey: deps.apiKey, service, subscriptions, deliveries, webhookSecret: deps.webhookSecret }),
       eventFeedRoutes({ apiKey: deps.apiKey, reads: new EventReads(db.orm), ledger: deps.ledger }),

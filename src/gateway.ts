@@ -7,6 +7,7 @@ import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
+import { dashboardRoutes } from "./dashboard/index.ts";
 import { createEventDelivery } from "./event-delivery.ts";
 import { integratorApi } from "./integrator-api.ts";
 import { openDatabase } from "./platform/db/database.ts";
@@ -16,6 +17,8 @@ import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
 import { createRegistry } from "./registry/index.ts";
+import { queueRoutes } from "./queues/index.ts";
+import { QueueOverview } from "./queues/service.ts";
 import { startSandbox } from "./sandbox/index.ts";
 import { startWorker } from "./worker/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
@@ -89,7 +92,13 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
         webhookUrls: delivery.urlPolicy,
       });
       lifecycle.add("job producer", api.stop);
-      plugins.push(...api.plugins, ...delivery.plugins);
+      const queues = new QueueOverview({ "whatsapp-jobs": api.jobQueue, "webhook-deliveries": delivery.deliveryQueue });
+      plugins.push(
+        ...api.plugins,
+        ...delivery.plugins,
+        queueRoutes({ apiKey: secrets.apiKey ?? "", overview: queues }),
+        ...dashboardRoutes({ apiKey: secrets.apiKey ?? "", info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
+      );
     }
     let whatsapp: Pick<Config, "waUrl" | "waTrustKey"> = config;
     if (config.sandbox) {

@@ -1,3 +1,4 @@
+import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
 import { groupRoutes } from "./groups/index.ts";
@@ -16,6 +17,8 @@ import type { WebhookUrlPolicy } from "./webhooks/target-url.ts";
 
 export interface IntegratorApi {
   plugins: AnyElysia[];
+  /** `whatsapp-jobs`, for the operator queue views. */
+  jobQueue: Queue;
   /** Closes the queue producer; the Redis connection stays with its owner. */
   stop(): Promise<void>;
 }
@@ -34,6 +37,7 @@ export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis
   const shared = { apiKey: deps.apiKey, sessions, submitter };
   return {
     plugins: [sessionRoutes({ ...shared, webhookUrls: deps.webhookUrls }), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
+    jobQueue: producer.queue,
     stop: () => producer.close(),
   };
 }

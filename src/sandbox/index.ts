@@ -34,7 +34,7 @@ export async function startSandbox(config: Pick<Config, "dataDir" | "simSeed">, 
     "SANDBOX MODE: sessions connect to the built-in WhatsApp simulator, NOT to WhatsApp. Nothing you send here reaches a real phone.",
   );
   const plugin = new Elysia({ detail: { tags: ["Sandbox"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform({ as: "scoped" }, requireToken(apiKey, { acceptApiKeyHeader: true }))
+    .onTransform(requireToken(apiKey, { acceptApiKeyHeader: true }))
     .use(sim.controlApp);
   return { waUrl: sim.url, trustKey: sim.rootPublicKey, plugin, stop: () => sim.stop() };
 }

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium.ts";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const data = makeTempDir();
 let gw: GatewayProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error("Chromium is missing: run scripts/bootstrap.sh --test (apt-get install chromium)");
   gw = await spawnGateway({ args: [`--data-dir=${data.path}`] });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

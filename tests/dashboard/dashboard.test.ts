@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import jsQR from "jsqr";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../support/chromium.ts";
+import { spawnGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
+
+const API_KEY = "dashboard-test-key-0123456789";
+const ARTIFACTS = join(import.meta.dir, "../../test-artifacts/dashboard");
+const data = makeTempDir();
+let redis: TestRedis;
+let gw: GatewayProcess;
+let browser: Browser;
+/** Every request any page made, and those that tried to leave the gateway. */
+const requested: string[] = [];
+const offsite: string[] = [];
+
+async function sim<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${gw.baseUrl}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "x-api-key": API_KEY, "content-type": "application/json" },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A browser context that plays an offline machine: anything not served by the gateway fails, and is recorded. */
+async function offlineContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport });
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    requested.push(url.href);
+    if (url.host === new URL(gw.baseUrl).host || url.protocol === "data:" || url.protocol === "blob:") return route.continue();
+    offsite.push(url.href);
+    return route.abort();
+  });
+  return context;
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.goto(`${gw.baseUrl}/`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  redis = await startTestRedis();
+  gw = await spawnGateway({ args: ["--role=all", "--sandbox", `--data-dir=${data.path}`], env: { API_KEY: API_KEY, REDIS_URL: redis.url } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gw?.stop();
+  await redis?.stop();
+  data.remove();
+});
+
+test("a wrong API key is refused and nothing is shown", async () => {
+  const context = await offlineContext({ width: 1200, height: 800 });
+  const page = await context.newPage();
+  await signIn(page, "not-the-key");
+  await page.getByText("That API key was refused.").waitFor();
+  expect(await page.locator("#nav").isHidden()).toBe(true);
+  expect(await page.evaluate("sessionStorage.length")).toBe(0);
+  await shot(page, "00-wrong-key");
+  await context.close();
+}, 30_000);
+
+test("link a number by scanning its QR, send, watch the event, stop: all in the page", async () => {
+  const context = await offlineContext({ width: 1200, height: 900 });
+  const page = await context.newPage();
+
+  // 1. Sign in: the key goes to sessionStorage, and the sandbox banner shows.
+  await signIn(page, API_KEY);
+  await page.getByRole("heading", { name: "Sessions", exact: true }).waitFor();
+  expect(await page.locator("#sandbox-banner").isVisible()).toBe(true);
+  expect(await page.evaluate("localStorage.length")).toBe(0);
+  expect(await page.evaluate("document.cookie")).toBe("");
+  await shot(page, "01-signed-in");
+
+  // 2. Create a session; its page shows the QR as an image that decodes to the simulator's QR string.
+  await page.getByLabel("Session ID").fill("shop");
+  await page.getByRole("button", { name: "Create" }).click();
+  const qr = page.locator("img#qr");
+  await qr.waitFor({ timeout: 30_000 });
+  await page.waitForFunction('document.getElementById("qr").complete && document.getElementById("qr").naturalWidth > 0');
+  await page.locator("#qr-countdown", { hasText: /expires in \d+ s/ }).waitFor();
+  const decoded = await decodeShownQr(page);
+  const { data: current } = await sim<{ data: { qr: string } }>("/api/v1/sessions/shop/qr");
+  expect(decoded).toBe(current.qr);
+  await shot(page, "02-qr");
+
+  // 3. Scan with the simulated phone: the page turns to "connected as +…" with no reload.
+  await page.evaluate("window.marker = 42");
+  await page.getByRole("button", { name: /Scan the QR of shop/ }).click();
+  const connected = page.locator("#connected-as");
+  await connected.waitFor({ timeout: 30_000 });
+  const { data: session } = await sim<{ data: { phoneNumber: string } }>("/api/v1/sessions/shop");
+  expect(await connected.textContent()).toBe(`Connected as +${session.phoneNumber.replace(/^\+/, "")}`);
+  expect(await page.evaluate("window.marker")).toBe(42);
+  await shot(page, "03-connected");
+
+  // 4. Send a test message; the simulated recipient's phone receives it.
+  const friend = await sim<{ phone: string }>("/sim/accounts", { name: "Friend" });
+  await page.getByLabel("To (phone number)").fill(friend.phone);
+  await page.getByLabel("Text").fill("Hello from the dashboard test");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.locator("#send-result", { hasText: "completed" }).waitFor({ timeout: 30_000 });
+  const inbox = await sim<{ message: { conversation?: string; extendedTextMessage?: { text: string } } }[]>(`/sim/accounts/${friend.phone}/inbox`);
+  expect(inbox.map((m) => m.message.conversation ?? m.message.extendedTextMessage?.text)).toContain("Hello from the dashboard test");
+  await shot(page, "04-sent");
+
+  // 5. The live tail shows the message's events; the filters narrow it.
+  await page.getByRole("link", { name: "Events" }).click();
+  const sent = page.locator('li[data-event="messages.update"]', { hasText: "shop" });
+  await sent.first().waitFor({ timeout: 20_000 });
+  await page.getByLabel("Type").fill("session.status");
+  await page.locator('li[data-event="session.status"]').first().waitFor();
+  expect(await page.locator('li[data-event="messages.update"]').count()).toBe(0);
+  await page.getByLabel("Type").fill("");
+  await page.getByLabel("Session").fill("someone-else");
+  expect(await page.locator(".log li").count()).toBe(0);
+  await page.getByLabel("Session").fill("shop");
+  await sent.first().waitFor();
+  await shot(page, "05-events");
+
+  // 6. Stop the session, after confirming.
+  await page.getByRole("link", { name: "Sessions" }).click();
+  await page.getByRole("link", { name: "shop" }).click();
+  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Stop" }).click();
+  await page.locator(".badge", { hasText: /^stopped$/ }).waitFor({ timeout: 30_000 });
+  await shot(page, "06-stopped");
+
+  // The key never appeared in a URL.
+  expect(requested.filter((u) => u.includes(API_KEY))).toEqual([]);
+  await context.close();
+}, 120_000);
+
+test("the page works at 375 px wide", async () => {
+  const context = await offlineContext({ width: 375, height: 740 });
+  const page = await context.newPage();
+  await signIn(page, API_KEY);
+  for (const section of ["Sessions", "Workers", "Queues", "Events", "Webhooks", "Sandbox"]) {
+    await page.getByRole("link", { name: section, exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: section }).waitFor();
+    // Nothing wider than the screen: tables scroll inside their own box.
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await shot(page, `07-narrow-${section.toLowerCase()}`);
+  }
+  await page.getByRole("link", { name: "Workers", exact: true }).click();
+  await page.locator("tr[data-worker]").first().waitFor();
+  await context.close();
+}, 60_000);
+
+test("no request left the gateway", () => {
+  expect(requested.length).toBeGreaterThan(10);
+  expect(offsite).toEqual([]);
+});
+
+/** Decodes the QR image the page shows, from its pixels as drawn (the page's CSP keeps fetch() off blob: URLs). */
+async function decodeShownQr(page: Page): Promise<string | undefined> {
+  const { width, height, b64 } = await page.evaluate<{ width: number; height: number; b64: string }>(`(() => {
+    const img = document.getElementById("qr");
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    let s = "";
+    for (const b of px) s += String.fromCharCode(b);
+    return { width: canvas.width, height: canvas.height, b64: btoa(s) };
+  })()`);
+  return jsQR(new Uint8ClampedArray(Buffer.from(b64, "base64")), width, height)?.data;
+}
