@@ -2,7 +2,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import jsQR from "jsqr";
+import { Queue } from "bullmq";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
@@ -160,10 +162,6 @@ test("the page works at 375 px wide", async () => {
   await context.close();
 }, 60_000);
 
-test("no request left the gateway", () => {
-  expect(requested.length).toBeGreaterThan(10);
-  expect(offsite).toEqual([]);
-});
 
 /** Decodes the QR image the page shows, from its pixels as drawn (the page's CSP keeps fetch() off blob: URLs). */
 async function decodeShownQr(page: Page): Promise<string | undefined> {
@@ -181,3 +179,55 @@ async function decodeShownQr(page: Page): Promise<string | undefined> {
   })()`);
   return jsQR(new Uint8ClampedArray(Buffer.from(b64, "base64")), width, height)?.data;
 }
+
+test("queues: a failed job shows its reason; retry and remove work from the page", async () => {
+  // A producer that is not ours pushes a job the contract refuses: it fails for good, with a reason.
+  const connection = await connectRedis(redis.url, "dashboard-test-producer");
+  const queue = new Queue("whatsapp-jobs", { connection });
+  await queue.add("SEND_TEXT", { sessionId: "shop" }, { jobId: "bad-job-1", attempts: 1, removeOnFail: false });
+  const context = await offlineContext({ width: 1200, height: 800 });
+  const page = await context.newPage();
+  await signIn(page, API_KEY);
+  await page.getByRole("link", { name: "Queues" }).click();
+  const row = page.locator('tr[data-job="bad-job-1"]');
+  await row.waitFor({ timeout: 20_000 });
+  expect(await row.textContent()).toContain("SEND_TEXT");
+  const { data: failed } = await sim<{ data: { jobId: string; failedReason: string }[] }>("/api/v1/queues/whatsapp-jobs/failed");
+  const reason = failed.find((j) => j.jobId === "bad-job-1")?.failedReason ?? "";
+  expect(reason.length).toBeGreaterThan(0);
+  expect(await row.textContent()).toContain(reason);
+  expect(Number(await page.locator('tr[data-queue="whatsapp-jobs"] td[data-count="failed"]').textContent())).toBeGreaterThanOrEqual(1);
+  await shot(page, "08-queues-failed");
+
+  // Retry: BullMQ runs it again (and it fails again, for the same reason).
+  const firstFailure = (await queue.getJob("bad-job-1"))?.finishedOn ?? 0;
+  expect(firstFailure).toBeGreaterThan(0);
+  await row.getByRole("button", { name: "Retry" }).click();
+  const failedAgain = async () => (await queue.getJobState("bad-job-1")) === "failed" && ((await queue.getJob("bad-job-1"))?.finishedOn ?? 0) > firstFailure;
+  for (let i = 0; i < 100 && !(await failedAgain()); i++) await Bun.sleep(100);
+  expect(await failedAgain()).toBe(true);
+
+  // Remove, after confirming: gone from the queue and from the page.
+  await row.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+  await row.waitFor({ state: "detached", timeout: 10_000 });
+  expect(await queue.getJobState("bad-job-1")).toBe("unknown");
+  await queue.close();
+  connection.disconnect();
+  await context.close();
+}, 60_000);
+
+test("sandbox mode keeps / and /health public; the dashboard info and /sim need the key", async () => {
+  for (const path of ["/", "/health", "/dashboard/app.js"]) expect((await fetch(`${gw.baseUrl}${path}`)).status).toBe(200);
+  for (const path of ["/api/v1/dashboard/info", "/api/v1/queues", "/sim/accounts"]) {
+    expect((await fetch(`${gw.baseUrl}${path}`)).status).toBe(401);
+    expect((await fetch(`${gw.baseUrl}${path}`, { headers: { authorization: "Bearer wrong-key-0123456789" } })).status).toBe(401);
+  }
+  const info = await sim<{ data: { sandbox: boolean } }>("/api/v1/dashboard/info");
+  expect(info.data.sandbox).toBe(true);
+});
+
+test("no request left the gateway", () => {
+  expect(requested.length).toBeGreaterThan(10);
+  expect(offsite).toEqual([]);
+});
