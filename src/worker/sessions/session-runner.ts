@@ -95,10 +95,14 @@ export class SessionRunner {
   /** DELETE_SESSION: log the device out (best effort) and erase the auth for good. */
   async delete(): Promise<void> {
     const socket = this.state === "connected" ? this.socket : undefined;
-    this.end(false);
-    if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
-    else this.socket?.close();
-    await this.auth?.clear();
+    // Deferred a tick so the runner has ended (ignores the logout's close) before the socket is touched.
+    const erase = Promise.resolve().then(async () => {
+      if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
+      else this.socket?.close();
+      await this.auth?.clear();
+    });
+    this.end(false, erase);
+    await erase;
     this.setState("stopped");
     await this.reports;
   }
@@ -171,12 +175,13 @@ export class SessionRunner {
         // Pairing just finished: the saved creds log straight in.
         this.open();
         return;
-      case "logged_out":
+      case "logged_out": {
         this.setState("logged_out");
-        this.end(false);
+        const erase = this.guard(this.auth?.clear() ?? Promise.resolve()).catch((err: unknown) => log.error({ err, sessionId: this.sessionId }, "could not erase the auth state"));
+        this.end(false, erase);
         this.report({ kind: "status", status: "logged_out", error: "the device was logged out from the phone", disconnect });
-        void this.guard(this.auth?.clear() ?? Promise.resolve()).catch((err: unknown) => log.error({ err, sessionId: this.sessionId }, "could not erase the auth state"));
         return;
+      }
       case "forbidden":
         return this.giveUp("error", `WhatsApp refused this account: ${disconnect.message}`, disconnect);
       case "qr_timeout":
@@ -205,12 +210,17 @@ export class SessionRunner {
     this.report({ kind: "status", status, error, disconnect });
   }
 
-  /** Marks the runner finished; `keepMembership` keeps it in the worker's resume set (a shutdown, not a stop). */
-  private end(keepMembership: boolean): void {
+  /**
+   * Marks the runner finished; `keepMembership` keeps it in the worker's resume set (a shutdown, not a stop).
+   * `erasing` is an auth erase under way: the lease (which fences it) is let go only once it settled.
+   */
+  private end(keepMembership: boolean, erasing?: Promise<unknown>): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.retryTimer);
-    this.deps.onEnd(keepMembership);
+    const release = () => this.deps.onEnd(keepMembership);
+    if (erasing) void erasing.then(release, release);
+    else release();
   }
 
   private report(change: Parameters<Reporter["session"]>[1]): void {
