@@ -16,6 +16,8 @@ const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "
 /** WhatsApp's first QR lives about 60 s, each later one about 20 s. */
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
+/** How long a connection must stay up before a 440 counts as a new conflict rather than the same loop. */
+const CONFLICT_CALM_MS = 60_000;
 
 export interface SessionRunnerDeps {
   sessionId: string;
@@ -44,6 +46,14 @@ export class SessionRunner {
   private socket: WhatsAppSession | undefined;
   private auth: RedisAuthState | undefined;
   private failures = 0;
+  /**
+   * 440s since the connection last stayed up for CONFLICT_CALM_MS. Unlike
+   * `failures` it survives the reconnect that follows a 440 (which always
+   * succeeds, until the other client takes the device back), so a conflict
+   * loop backs off further each round instead of fighting at a fixed pace.
+   */
+  private conflicts = 0;
+  private calmTimer: ReturnType<typeof setTimeout> | undefined;
   private qrCount = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
@@ -150,6 +160,8 @@ export class SessionRunner {
         return;
       case "open":
         this.failures = 0;
+        clearTimeout(this.calmTimer);
+        this.calmTimer = setTimeout(() => (this.conflicts = 0), CONFLICT_CALM_MS);
         this.setState("connected");
         this.report({ kind: "connected", phoneNumber: event.phoneNumber, ...(event.pushName && { pushName: event.pushName }) });
         return;
@@ -167,6 +179,7 @@ export class SessionRunner {
 
   private onClose(disconnect: Disconnect): void {
     this.socket = undefined;
+    clearTimeout(this.calmTimer);
     if (this.ended || disconnect.reason === "closed") return;
     const { log } = this.deps;
     log.info({ sessionId: this.sessionId, ...disconnect }, "WhatsApp connection closed");
@@ -197,10 +210,11 @@ export class SessionRunner {
     if (this.failures >= this.deps.policy.maxFailures) {
       return this.giveUp("error", `gave up after ${this.failures} failed connection attempts in a row (last: ${disconnect.message})`, disconnect);
     }
-    const delay = reconnectDelay(this.deps.policy, this.failures, disconnect.reason);
+    const attempt = disconnect.reason === "replaced" ? ++this.conflicts : this.failures;
+    const delay = reconnectDelay(this.deps.policy, attempt, disconnect.reason);
     this.setState("reconnecting");
     this.report({ kind: "status", status: "reconnecting", disconnect });
-    this.deps.log.info({ sessionId: this.sessionId, attempt: this.failures, delayMs: delay }, "reconnecting after a backoff");
+    this.deps.log.info({ sessionId: this.sessionId, reason: disconnect.reason, attempt, delayMs: delay }, "reconnecting after a backoff");
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
@@ -218,6 +232,7 @@ export class SessionRunner {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.calmTimer);
     const release = () => this.deps.onEnd(keepMembership);
     if (erasing) void erasing.then(release, release);
     else release();
