@@ -25,7 +25,7 @@ test("with WhatsApp unreachable a session retries with backoff, ends in error af
     expect(Number(waits[1]!.delayMs)).toBeWithin(50, 151);
     const events = world.ledger("stubborn");
     expect(events.filter((e) => e.source === "session-status").slice(before).map((e) => e.data.status)).toEqual(["reconnecting", "reconnecting", "error"]);
-    expect(events.some((e) => e.event === "session_disconnected" && e.data.status === "error")).toBe(true);
+    await world.until("session_disconnected", () => (world.ledger("stubborn").some((e) => e.event === "session_disconnected" && e.data.status === "error") ? true : undefined));
   } finally {
     await world.sim.resume();
   }

@@ -16,13 +16,15 @@ test("a logout from the phone reports logged_out, erases the auth in Redis, and 
   expect(session.lastError).toBeString();
   await world.until("the auth to be erased", async () => ((await world.authKeys("gone")).length === 0 ? true : undefined));
 
-  const events = world.ledger("gone");
+  // contract B: the integrator sees the connection close with loggedOut (401); it is the change's last report.
+  const events = await world.until("the connection.update close", () => {
+    const all = world.ledger("gone");
+    return all.at(-1)?.event === "connection.update" && all.at(-1)?.data.connection === "close" ? all : undefined;
+  });
+  expect(events.at(-1)!.data).toMatchObject({ status: "logged_out", lastDisconnect: { reason: "logged_out", statusCode: 401 } });
   const statuses = events.filter((e) => e.source === "session-status").map((e) => e.data.status);
   expect(statuses.at(-1)).toBe("logged_out");
   expect(events.some((e) => e.event === "session_disconnected" && e.data.status === "logged_out")).toBe(true);
-  // contract B: the integrator sees the connection close with loggedOut (401).
-  const updates = events.filter((e) => e.event === "connection.update").map((e) => e.data);
-  expect(updates.at(-1)).toMatchObject({ connection: "close" });
   // It does not try to log in again with creds that no longer work.
   expect(world.logged("reconnecting after a backoff")).toEqual([]);
 

@@ -13,11 +13,14 @@ async function resumesAfter(signal: NodeJS.Signals, sessionId: string, biz: { ph
   const before = world.ledger(sessionId).length;
   await world.restart(signal);
 
-  const after = await world.until("a new session_connected", () => {
+  // After a SIGKILL the outbox may first deliver reports the old process had queued, so look for the
+  // new process's runner: its session_created, then a session_connected.
+  const after = await world.until("the resumed session to connect", () => {
     const events = world.ledger(sessionId).slice(before);
-    return events.some((e) => e.event === "session_connected") ? events : undefined;
+    const created = events.findIndex((e) => e.event === "session_created");
+    return created >= 0 && events.slice(created).some((e) => e.event === "session_connected") ? events : undefined;
   });
-  expect((await world.session(sessionId)).status).toBe("connected");
+  await world.waitStatus(sessionId, "connected");
   expect(after.filter((e) => e.event === "qr_ready" || e.event === "session_qr_ready")).toEqual([]);
   expect(after.some((e) => e.event === "connection.update" && typeof e.data.qr === "string")).toBe(false);
   // Logged in as the same device: the phone linked nothing new, and nobody is waiting for a scan.
