@@ -16,6 +16,8 @@ const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "
 /** WhatsApp's first QR lives about 60 s, each later one about 20 s. */
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
+/** How long a connection must stay up before a 440 counts as a new conflict rather than the same loop. */
+const CONFLICT_CALM_MS = 60_000;
 
 export interface SessionRunnerDeps {
   sessionId: string;
@@ -44,6 +46,14 @@ export class SessionRunner {
   private socket: WhatsAppSession | undefined;
   private auth: RedisAuthState | undefined;
   private failures = 0;
+  /**
+   * 440s since the connection last stayed up for CONFLICT_CALM_MS. Unlike
+   * `failures` it survives the reconnect that follows a 440 (which always
+   * succeeds, until the other client takes the device back), so a conflict
+   * loop backs off further each round instead of fighting at a fixed pace.
+   */
+  private conflicts = 0;
+  private calmTimer: ReturnType<typeof setTimeout> | undefined;
   private qrCount = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
@@ -95,10 +105,14 @@ export class SessionRunner {
   /** DELETE_SESSION: log the device out (best effort) and erase the auth for good. */
   async delete(): Promise<void> {
     const socket = this.state === "connected" ? this.socket : undefined;
-    this.end(false);
-    if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
-    else this.socket?.close();
-    await this.auth?.clear();
+    // Deferred a tick so the runner has ended (ignores the logout's close) before the socket is touched.
+    const erase = Promise.resolve().then(async () => {
+      if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
+      else this.socket?.close();
+      await this.auth?.clear();
+    });
+    this.end(false, erase);
+    await erase;
     this.setState("stopped");
     await this.reports;
   }
@@ -146,6 +160,8 @@ export class SessionRunner {
         return;
       case "open":
         this.failures = 0;
+        clearTimeout(this.calmTimer);
+        this.calmTimer = setTimeout(() => (this.conflicts = 0), CONFLICT_CALM_MS);
         this.setState("connected");
         this.report({ kind: "connected", phoneNumber: event.phoneNumber, ...(event.pushName && { pushName: event.pushName }) });
         return;
@@ -163,6 +179,7 @@ export class SessionRunner {
 
   private onClose(disconnect: Disconnect): void {
     this.socket = undefined;
+    clearTimeout(this.calmTimer);
     if (this.ended || disconnect.reason === "closed") return;
     const { log } = this.deps;
     log.info({ sessionId: this.sessionId, ...disconnect }, "WhatsApp connection closed");
@@ -171,12 +188,13 @@ export class SessionRunner {
         // Pairing just finished: the saved creds log straight in.
         this.open();
         return;
-      case "logged_out":
+      case "logged_out": {
         this.setState("logged_out");
-        this.end(false);
+        const erase = this.guard(this.auth?.clear() ?? Promise.resolve()).catch((err: unknown) => log.error({ err, sessionId: this.sessionId }, "could not erase the auth state"));
+        this.end(false, erase);
         this.report({ kind: "status", status: "logged_out", error: "the device was logged out from the phone", disconnect });
-        void this.guard(this.auth?.clear() ?? Promise.resolve()).catch((err: unknown) => log.error({ err, sessionId: this.sessionId }, "could not erase the auth state"));
         return;
+      }
       case "forbidden":
         return this.giveUp("error", `WhatsApp refused this account: ${disconnect.message}`, disconnect);
       case "qr_timeout":
@@ -192,10 +210,11 @@ export class SessionRunner {
     if (this.failures >= this.deps.policy.maxFailures) {
       return this.giveUp("error", `gave up after ${this.failures} failed connection attempts in a row (last: ${disconnect.message})`, disconnect);
     }
-    const delay = reconnectDelay(this.deps.policy, this.failures, disconnect.reason);
+    const attempt = disconnect.reason === "replaced" ? ++this.conflicts : this.failures;
+    const delay = reconnectDelay(this.deps.policy, attempt, disconnect.reason);
     this.setState("reconnecting");
     this.report({ kind: "status", status: "reconnecting", disconnect });
-    this.deps.log.info({ sessionId: this.sessionId, attempt: this.failures, delayMs: delay }, "reconnecting after a backoff");
+    this.deps.log.info({ sessionId: this.sessionId, reason: disconnect.reason, attempt, delayMs: delay }, "reconnecting after a backoff");
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
@@ -205,12 +224,18 @@ export class SessionRunner {
     this.report({ kind: "status", status, error, disconnect });
   }
 
-  /** Marks the runner finished; `keepMembership` keeps it in the worker's resume set (a shutdown, not a stop). */
-  private end(keepMembership: boolean): void {
+  /**
+   * Marks the runner finished; `keepMembership` keeps it in the worker's resume set (a shutdown, not a stop).
+   * `erasing` is an auth erase under way: the lease (which fences it) is let go only once it settled.
+   */
+  private end(keepMembership: boolean, erasing?: Promise<unknown>): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.retryTimer);
-    this.deps.onEnd(keepMembership);
+    clearTimeout(this.calmTimer);
+    const release = () => this.deps.onEnd(keepMembership);
+    if (erasing) void erasing.then(release, release);
+    else release();
   }
 
   private report(change: Parameters<Reporter["session"]>[1]): void {

@@ -1,6 +1,8 @@
 import { Database } from "bun:sqlite";
+import type { Redis } from "ioredis";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { connectRedis } from "../../../src/platform/redis/redis-connection.ts";
 import { createSimulator, type Simulator } from "../../../src/simulator/create-simulator.ts";
 import { spawnGateway, type GatewayProcess } from "../../support/gateway-process.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
@@ -17,6 +19,19 @@ export interface WorldOptions {
   env?: Record<string, string>;
   /** Default: --role=all. */
   role?: string[];
+  /**
+   * Run the coordinator (on a fixed port, so it can be restarted where the
+   * worker expects it) and the worker as separate processes.
+   */
+  split?: boolean;
+}
+
+/** One event the coordinator's ledger holds, `data` parsed. */
+export interface LedgerEvent {
+  position: number;
+  event: string;
+  source: string;
+  data: Record<string, unknown>;
 }
 
 export interface ApiReply<T = unknown> {
@@ -31,7 +46,12 @@ export interface ApiReply<T = unknown> {
  * NODE_EXTRA_CA_CERTS (Bun reads it only at process start).
  */
 export class WorkerWorld {
+  /** The process serving the API: the coordinator (the whole gateway unless split). */
   gateway!: GatewayProcess;
+  /** The separate worker process when split. */
+  workerProcess: GatewayProcess | undefined;
+  private coordinatorPort = 0;
+  private client: Redis | undefined;
   private constructor(
     readonly sim: Simulator,
     readonly redis: TestRedis,
@@ -46,6 +66,7 @@ export class WorkerWorld {
     if (!sim.mediaCertificatePem) throw new Error("the simulator runs without its media host");
     writeFileSync(join(dir.path, "sim-ca.pem"), sim.mediaCertificatePem);
     const world = new WorkerWorld(sim, redis, dir, opts);
+    if (opts.split) world.coordinatorPort = await freePort();
     await world.spawn();
     return world;
   }
@@ -59,10 +80,33 @@ export class WorkerWorld {
   }
 
   async spawn(): Promise<void> {
-    this.gateway = await spawnGateway({
+    if (!this.opts.split) {
+      this.gateway = await this.spawnRole(this.opts.role ?? ["--role=all"]);
+      return;
+    }
+    await this.startCoordinator();
+    this.workerProcess = await this.spawnRole(["--role=worker", `--backend-url=http://127.0.0.1:${this.coordinatorPort}`], join(this.dir.path, "worker-data"));
+  }
+
+  /** Split only: starts the coordinator on its fixed port and data dir (again, after `stopCoordinator`). */
+  async startCoordinator(): Promise<void> {
+    this.gateway = await this.spawnRole(["--role=coordinator", `--port=${this.coordinatorPort}`]);
+  }
+
+  /** Split only: stops the coordinator alone (SIGTERM); the worker keeps running. */
+  async stopCoordinator(): Promise<void> {
+    await this.gateway.stop();
+  }
+
+  /** The process that runs the sessions. */
+  get worker(): GatewayProcess {
+    return this.workerProcess ?? this.gateway;
+  }
+
+  private spawnRole(role: string[], dataDir = this.dataDir): Promise<GatewayProcess> {
+    return spawnGateway({
       args: [
-        ...(this.opts.role ?? ["--role=all"]),
-        `--data-dir=${this.dataDir}`,
+        `--data-dir=${dataDir}`,
         `--redis-url=${this.redis.url}`,
         `--wa-url=${this.sim.url}`,
         `--wa-trust-key=${Buffer.from(this.sim.rootPublicKey).toString("hex")}`,
@@ -71,6 +115,7 @@ export class WorkerWorld {
         "--reconnect-base-delay=200ms",
         "--log-level=debug",
         ...(this.opts.args ?? []),
+        ...role,
       ],
       env: { API_KEY, BACKEND_AUTH_TOKEN: WORKER_TOKEN, AUTH_STATE_KEY, NODE_EXTRA_CA_CERTS: join(this.dir.path, "sim-ca.pem"), ...this.opts.env },
     });
@@ -78,6 +123,7 @@ export class WorkerWorld {
 
   /** Stops the gateway (SIGTERM, or SIGKILL to crash it) and starts it again on the same data and Redis. */
   async restart(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    await this.workerProcess?.stop(signal);
     await this.gateway.stop(signal);
     await this.spawn();
   }
@@ -153,24 +199,61 @@ export class WorkerWorld {
 
   /** The `data` of every ledger event named `event` for a session, oldest first. */
   events<T = Record<string, unknown>>(sessionId: string, event: string): T[] {
+    return this.ledger(sessionId)
+      .filter((e) => e.event === event)
+      .map((e) => e.data as T);
+  }
+
+  /** The ledger's events for one session, in arrival order. */
+  ledger(sessionId: string): LedgerEvent[] {
     const db = this.db();
     try {
-      const rows = db.query<{ data: string }, [string, string]>("SELECT data FROM event_ledger WHERE session_id = ? AND event = ? ORDER BY position").all(sessionId, event);
-      return rows.map((r) => JSON.parse(r.data) as T);
+      return db
+        .query<{ position: number; event: string; source: string; data: string }, [string]>("SELECT position, event, source, data FROM event_ledger WHERE session_id = ? ORDER BY position")
+        .all(sessionId)
+        .map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
     } finally {
       db.close();
     }
   }
 
-  /** Log lines of the gateway matching `msg`. */
+  /** A client on the world's Redis (closed by `stop`). */
+  async redisClient(): Promise<Redis> {
+    this.client ??= await connectRedis(this.redis.url, "worker-world");
+    return this.client;
+  }
+
+  /** The session's auth-state keys in Redis (creds and Signal keys). */
+  async authKeys(sessionId: string): Promise<string[]> {
+    return (await this.redisClient()).keys(`wag:auth:{${sessionId}}:*`);
+  }
+
+  /** The id of the one device linked to a simulated number (the gateway's session). */
+  linkedDevice(phone: string): number {
+    const devices = this.sim.control.getAccount(phone).devices.filter((d) => d.id !== 0);
+    if (devices.length !== 1) throw new Error(`${phone} has ${devices.length} linked devices`);
+    return devices[0]!.id;
+  }
+
+  /** Log lines of the process running the sessions matching `msg`. */
   logged(msg: string): Record<string, unknown>[] {
-    return this.gateway.logs.filter((l) => l.msg === msg);
+    return this.worker.logs.filter((l) => l.msg === msg);
   }
 
   async stop(): Promise<void> {
+    this.client?.disconnect();
+    await this.workerProcess?.stop().catch(() => undefined);
     await this.gateway.stop().catch(() => undefined);
     await this.sim.stop();
     await this.redis.stop();
     this.dir.remove();
   }
+}
+
+/** A port nothing listens on right now (for a coordinator that must come back on the same one). */
+async function freePort(): Promise<number> {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = server.port ?? 0;
+  await server.stop(true);
+  return port;
 }
