@@ -16,12 +16,13 @@ test("a logout from the phone reports logged_out, erases the auth in Redis, and 
   expect(session.lastError).toBeString();
   await world.until("the auth to be erased", async () => ((await world.authKeys("gone")).length === 0 ? true : undefined));
 
-  // contract B: the integrator sees the connection close with loggedOut (401); it is the change's last report.
-  const events = await world.until("the connection.update close", () => {
+  // contract B: the integrator sees the connection close with loggedOut (401), then the precise status reports.
+  const events = await world.until("the lifecycle event after the close", () => {
     const all = world.ledger("gone");
-    return all.at(-1)?.event === "connection.update" && all.at(-1)?.data.connection === "close" ? all : undefined;
+    return all.at(-1)?.event === "session_disconnected" ? all : undefined;
   });
-  expect(events.at(-1)!.data).toMatchObject({ status: "logged_out", lastDisconnect: { reason: "logged_out", statusCode: 401 } });
+  const close = events.filter((e) => e.event === "connection.update" && e.data.connection === "close");
+  expect(close.at(-1)!.data).toMatchObject({ status: "logged_out", lastDisconnect: { reason: "logged_out", statusCode: 401 } });
   const statuses = events.filter((e) => e.source === "session-status").map((e) => e.data.status);
   expect(statuses.at(-1)).toBe("logged_out");
   expect(events.some((e) => e.event === "session_disconnected" && e.data.status === "logged_out")).toBe(true);
