@@ -43,7 +43,8 @@ export class WorkerWorld {
     const sim = await createSimulator({ seed: opts.seed, receipts: { deliveredDelayMs: 20, readDelayMs: 20, lose: false } });
     const redis = await startTestRedis();
     const dir = makeTempDir("wagw-");
-    writeFileSync(join(dir.path, "sim-ca.pem"), sim.mediaCertificatePem);
+    // Media is on (createSimulator's default), so the simulator has a certificate.
+    writeFileSync(join(dir.path, "sim-ca.pem"), sim.mediaCertificatePem ?? "");
     const world = new WorkerWorld(sim, redis, dir, opts);
     await world.spawn();
     return world;
