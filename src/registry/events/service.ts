@@ -6,7 +6,7 @@ import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
 import type { EventLedger } from "./ledger.ts";
-import { applyMessageUpdate } from "./message-updates.ts";
+import { MessageStatusWriter } from "./message-updates.ts";
 import { MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
 import type { EventSource, MessageStatus } from "./schema.ts";
 import { applySessionUpdate } from "./session-updates.ts";
@@ -40,6 +40,8 @@ const STATUS_TIME_FIELD: Partial<Record<MessageStatus, "sentAt" | "deliveredAt" 
 };
 
 type SessionDataValue = Static<typeof SessionData>;
+/** What the ledger keeps of an incoming body. */
+type LedgerBody = { event: string; sessionId?: string; data?: unknown; timestamp?: string };
 type MessageEventDataValue = Static<typeof MessageEventData>;
 
 export interface EventServiceDeps {
@@ -58,7 +60,25 @@ export interface EventServiceDeps {
  */
 export class EventService {
   private readonly unknownLogged = new Set<string>();
-  constructor(private readonly deps: EventServiceDeps) {}
+  private readonly messages: MessageStatusWriter;
+  /** Stores an event and applies it, in one transaction (wrapped once: this runs for every event). */
+  private readonly commit: (source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => void;
+
+  constructor(private readonly deps: EventServiceDeps) {
+    this.messages = new MessageStatusWriter(deps.sqlite);
+    this.commit = deps.sqlite.transaction((source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => {
+      const row = deps.ledger.append({
+        event: body.event,
+        source,
+        workerId,
+        sessionId: body.sessionId,
+        data: body.data,
+        occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
+        receivedAt: at,
+      });
+      apply(at, row.eventId);
+    });
+  }
 
   /** `POST /workers/{workerId}/events`: any event; session and message ones must carry their data. */
   receiveWorkerEvent(workerId: string, body: Static<typeof WorkerEventBody>): void {
@@ -97,26 +117,9 @@ export class EventService {
     this.record("message-status", body.workerId, body, (at, eventId) => this.applyMessage(body.sessionId, body.workerId, body.data, body.data.status, at, eventId));
   }
 
-  private record(
-    source: EventSource,
-    workerId: string,
-    body: { event: string; sessionId?: string; data?: unknown; timestamp?: string },
-    apply: (at: number, eventId: string) => void,
-  ): void {
+  private record(source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void): void {
     if (!this.deps.isKnownWorker(workerId)) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${workerId} is not registered`);
-    const at = this.deps.now();
-    this.deps.sqlite.transaction(() => {
-      const row = this.deps.ledger.append({
-        event: body.event,
-        source,
-        workerId,
-        sessionId: body.sessionId,
-        data: body.data,
-        occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
-        receivedAt: at,
-      });
-      apply(at, row.eventId);
-    })();
+    this.commit(source, workerId, body, apply, this.deps.now());
   }
 
   private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number): void {
@@ -127,7 +130,7 @@ export class EventService {
   private applyMessage(sessionId: string, workerId: string, data: MessageEventDataValue, status: MessageStatus, at: number, eventId: string): void {
     const timeField = STATUS_TIME_FIELD[status];
     const reported = timeField ? data[timeField] : undefined;
-    const applied = applyMessageUpdate(this.deps.orm, {
+    const applied = this.messages.apply({
       messageId: data.messageId,
       sessionId,
       workerId,
