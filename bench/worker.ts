@@ -15,6 +15,8 @@
  * Usage: bun run bench:worker [--sizes=100,500] [--messages=5000] [--senders=50]
  *   [--clients=16] [--consumers=64] [--link-concurrency=16] [--lose-receipts] [--profile=<dir>]
  * --lose-receipts: simulated phones send no delivered/read receipts (isolates the cost of reporting them).
+ * --split: the coordinator (API, registry) and the worker run as two processes, as in a deployment with
+ *   several workers; RSS and "gateway" CPU are then the worker's, the coordinator's CPU has its own column.
  * --profile runs the gateway from source under Bun's sampling profiler and
  * writes a markdown CPU profile of its whole life to <dir> when it stops.
  */
@@ -36,6 +38,7 @@ const CONSUMERS = Number(arg("consumers", "64"));
 const LINK_CONCURRENCY = Number(arg("link-concurrency", "16"));
 const PROFILE_DIR = arg("profile", "");
 const LOSE_RECEIPTS = process.argv.includes("--lose-receipts");
+const SPLIT = process.argv.includes("--split");
 const DELIVERED_MS = 200;
 const READ_MS = 300;
 const API_KEY = "bench-worker-api-key-0123456789";
@@ -54,10 +57,13 @@ const redisServer = await startTestRedis().catch((err: unknown) => {
 });
 const admin = new Redis({ ...redisOptions(redisServer.url), lazyConnect: false });
 let gateway: GatewayProcess | undefined;
+/** With --split: the coordinator process; `gateway` is then the worker. */
+let coordinator: GatewayProcess | undefined;
 
 /** Every process this bench started, whatever happened. */
 const stopAll = async () => {
   await gateway?.stop().catch(() => undefined);
+  await coordinator?.stop().catch(() => undefined);
   simProcess.stdin.end();
   const exited = await Promise.race([simProcess.exited.then(() => true), Bun.sleep(5_000).then(() => false)]);
   if (!exited) simProcess.kill("SIGKILL");
@@ -118,13 +124,19 @@ async function pool(from: number, to: number, limit: number, task: (i: number) =
 
 try {
   const simCall = <T>(method: string, path: string, body?: unknown) => call<T>(`${sim.httpUrl}/sim`, method, path, body);
-  gateway = await spawnGateway({
-    binary: !PROFILE_DIR,
-    args: ["--role=all", `--data-dir=${data.path}/data`, `--redis-url=${redisServer.url}`, `--wa-url=${sim.url}`, `--wa-trust-key=${sim.rootKey}`, "--worker-id=bench-worker", ...GATEWAY_FLAGS],
-    env: { API_KEY, BACKEND_AUTH_TOKEN: "bench-worker-backend-token-0123456789", AUTH_STATE_KEY: "22".repeat(32), ...(PROFILE_DIR && { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${PROFILE_DIR}` }) },
-  });
+  const env = { API_KEY, BACKEND_AUTH_TOKEN: "bench-worker-backend-token-0123456789", AUTH_STATE_KEY: "22".repeat(32), ...(PROFILE_DIR && { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${PROFILE_DIR}` }) };
+  const common = [`--redis-url=${redisServer.url}`, ...GATEWAY_FLAGS];
+  const workerFlags = [`--wa-url=${sim.url}`, `--wa-trust-key=${sim.rootKey}`, "--worker-id=bench-worker"];
+  if (SPLIT) {
+    coordinator = await spawnGateway({ binary: !PROFILE_DIR, args: ["--role=coordinator", `--data-dir=${data.path}/coordinator`, ...common], env });
+    gateway = await spawnGateway({ binary: !PROFILE_DIR, args: ["--role=worker", `--data-dir=${data.path}/worker`, `--backend-url=${coordinator.baseUrl}`, ...workerFlags, ...common], env });
+  } else {
+    gateway = await spawnGateway({ binary: !PROFILE_DIR, args: ["--role=all", `--data-dir=${data.path}/data`, ...workerFlags, ...common], env });
+  }
   const gw = gateway;
-  const api = <T>(method: string, path: string, body?: unknown) => call<{ success: boolean; data: T }>(gw.baseUrl, method, path, body, { authorization: `Bearer ${API_KEY}` });
+  const apiUrl = (coordinator ?? gw).baseUrl;
+  const coordinatorPid = coordinator?.proc.pid;
+  const api = <T>(method: string, path: string, body?: unknown) => call<{ success: boolean; data: T }>(apiUrl, method, path, body, { authorization: `Bearer ${API_KEY}` });
 
   /** An account in the simulator, a session through the API, its QR scanned, until the API says connected. */
   const link = async (i: number): Promise<void> => {
@@ -154,7 +166,7 @@ try {
 
   await Bun.sleep(1_000);
   const idleRss = await settledRss();
-  console.log(`idle gateway RSS: ${idleRss.toFixed(1)} MB`);
+  console.log(`idle ${SPLIT ? "worker" : "gateway"} RSS: ${idleRss.toFixed(1)} MB`);
   const memoryRows: string[] = [];
   let linked = 0;
   for (const size of SIZES) {
@@ -187,7 +199,7 @@ try {
     acceptPerSecond: number;
     p50: number;
     p99: number;
-    cpu: { gateway: number; simulator: number; redis: number };
+    cpu: { gateway: number; coordinator: number; simulator: number; redis: number };
     seconds: number;
     /** Until the outbox was empty again, after the last receipt. */
     drainedSeconds: number;
@@ -201,7 +213,8 @@ try {
   const sendRun = async (label: string, tag: string, count: number, paceMs = 0): Promise<SendRun> => {
     const acceptedAt = new Map<string, number>();
     const before = await acked();
-    const cpu0 = { gateway: await cpuSeconds(gw.proc.pid), simulator: await cpuSeconds(sim.pid), redis: await redisCpuSeconds() };
+    const cpuNow = async () => ({ gateway: await cpuSeconds(gw.proc.pid), coordinator: coordinatorPid ? await cpuSeconds(coordinatorPid) : 0, simulator: await cpuSeconds(sim.pid), redis: await redisCpuSeconds() });
+    const cpu0 = await cpuNow();
     const started = Date.now();
     await pool(0, count, CLIENTS, async (k) => {
       const s = k % senders;
@@ -220,7 +233,7 @@ try {
     await Bun.sleep(DELIVERED_MS + READ_MS + 200);
     await until("the worker's outbox to drain", async () => ((await outboxPending()) === 0 ? true : undefined), 600_000, 20);
     const drainedSeconds = (Date.now() - started) / 1000;
-    const cpu1 = { gateway: await cpuSeconds(gw.proc.pid), simulator: await cpuSeconds(sim.pid), redis: await redisCpuSeconds() };
+    const cpu1 = await cpuNow();
     const latencies: number[] = [];
     let last = 0;
     for (const contact of contacts) {
@@ -237,7 +250,7 @@ try {
     latencies.sort((a, b) => a - b);
     const seconds = (last - started) / 1000;
     if (last > ackedAt) throw new Error(`${label}: an inbox entry is newer than the ack count`);
-    const cpu = { gateway: cpu1.gateway - cpu0.gateway, simulator: cpu1.simulator - cpu0.simulator, redis: cpu1.redis - cpu0.redis };
+    const cpu = { gateway: cpu1.gateway - cpu0.gateway, coordinator: cpu1.coordinator - cpu0.coordinator, simulator: cpu1.simulator - cpu0.simulator, redis: cpu1.redis - cpu0.redis };
     return { label, count, perSecond: count / seconds, acceptPerSecond: count / acceptSeconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu, seconds, drainedSeconds };
   };
 
@@ -280,21 +293,21 @@ try {
     await queue.close();
     producer.disconnect();
     latencies.sort((a, b) => a - b);
-    return { label: "bare BullMQ add + no-op process (ceiling)", count: MESSAGES, perSecond: MESSAGES / seconds, acceptPerSecond: Number.NaN, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu: { gateway: (self.user + self.system) / 1e6, simulator: 0, redis }, seconds, drainedSeconds: seconds };
+    return { label: "bare BullMQ add + no-op process (ceiling)", count: MESSAGES, perSecond: MESSAGES / seconds, acceptPerSecond: Number.NaN, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu: { gateway: (self.user + self.system) / 1e6, coordinator: 0, simulator: 0, redis }, seconds, drainedSeconds: seconds };
   };
   const bare = await ceiling();
 
   // ---- report ----
-  console.log(`\nbench:worker: gateway flags ${GATEWAY_FLAGS.join(" ")}; ${CLIENTS} API clients; simulator receipts ${LOSE_RECEIPTS ? "off" : `delivered ${DELIVERED_MS} ms + read ${READ_MS} ms`}\n`);
-  console.log("| N sessions | gateway RSS MB | above idle MB | MB/session | link s | simulator RSS MB |\n|---:|---:|---:|---:|---:|---:|");
+  console.log(`\nbench:worker: ${SPLIT ? "--role=coordinator + --role=worker" : "--role=all"}, flags ${GATEWAY_FLAGS.join(" ")}; ${CLIENTS} API clients; simulator receipts ${LOSE_RECEIPTS ? "off" : `delivered ${DELIVERED_MS} ms + read ${READ_MS} ms`}\n`);
+  console.log(`| N sessions | ${SPLIT ? "worker" : "gateway"} RSS MB | above idle MB | MB/session | link s | simulator RSS MB |\n|---:|---:|---:|---:|---:|---:|`);
   console.log(`| 0 (idle) | ${idleRss.toFixed(1)} | — | — | — | — |`);
   for (const row of memoryRows) console.log(row);
   console.log(`\nSEND_TEXT over ${senders} sessions, ${MESSAGES} messages:\n`);
-  console.log("| run | msgs/s | API accepts/s | p50 ms | p99 ms | s | s until reports drained | gateway CPU ms/msg | simulator | redis |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(`| run | msgs/s | API accepts/s | p50 ms | p99 ms | s | s until reports drained | ${SPLIT ? "worker" : "gateway"} CPU ms/msg |${SPLIT ? " coordinator |" : ""} simulator | redis |\n|---|---:|---:|---:|---:|---:|---:|---:|${SPLIT ? "---:|" : ""}---:|---:|`);
   const f = (n: number) => (Number.isNaN(n) ? "—" : n.toFixed(n < 10 ? 2 : 0));
   for (const r of [bare, full, half]) {
     const perMsg = (cpuS: number) => ((cpuS * 1000) / r.count).toFixed(2);
-    console.log(`| ${r.label} | ${f(r.perSecond)} | ${f(r.acceptPerSecond)} | ${f(r.p50)} | ${f(r.p99)} | ${r.seconds.toFixed(1)} | ${r.drainedSeconds.toFixed(1)} | ${perMsg(r.cpu.gateway)} | ${perMsg(r.cpu.simulator)} | ${perMsg(r.cpu.redis)} |`);
+    console.log(`| ${r.label} | ${f(r.perSecond)} | ${f(r.acceptPerSecond)} | ${f(r.p50)} | ${f(r.p99)} | ${r.seconds.toFixed(1)} | ${r.drainedSeconds.toFixed(1)} | ${perMsg(r.cpu.gateway)} |${SPLIT ? ` ${perMsg(r.cpu.coordinator)} |` : ""} ${perMsg(r.cpu.simulator)} | ${perMsg(r.cpu.redis)} |`);
   }
   console.log(`\nburst / ceiling: ${((full.perSecond / bare.perSecond) * 100).toFixed(1)}% (goal >= 500 msgs/s: ${full.perSecond >= 500 ? "met" : "not met"})`);
   const errors = (await simCall<string[]>("GET", "/errors")).body;
