@@ -8,6 +8,7 @@
 import { DisconnectReason, proto, type WASocket } from '@whiskeysockets/baileys';
 import type { Simulator } from '../src/simulator/create-simulator.ts';
 import { quietLibsignal } from '../src/whatsapp/quiet-libsignal.ts';
+import { spawnSimulatorChild } from './simulator-child.ts';
 import { type MemoryAuth, memoryAuth, nextEvent, startClient, waitForClose, waitForOpen, waitForStatus } from '../tests/simulator/support/baileys-client.ts';
 
 // libsignal prints whole session records on every new session; 500 of them would bury the figures.
@@ -18,16 +19,7 @@ const READ_MS = 300;
 const sizes = (process.argv[2] ?? '1,100,500').split(',').map(Number);
 const concurrency = Number(process.argv[3] ?? 10);
 
-const simProcess = Bun.spawn([process.execPath, `${import.meta.dir}/simulator-process.ts`, String(DELIVERED_MS), String(READ_MS)], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' });
-const firstLine = async (): Promise<string> => {
-  let text = '';
-  for await (const chunk of simProcess.stdout) {
-    text += new TextDecoder().decode(chunk);
-    if (text.includes('\n')) return text.slice(0, text.indexOf('\n'));
-  }
-  throw new Error('simulator process exited');
-};
-const info = JSON.parse(await firstLine()) as { url: string; httpUrl: string; rootKey: string; pid: number };
+const { proc: simProcess, info } = await spawnSimulatorChild(DELIVERED_MS, READ_MS);
 const sim = { url: info.url, rootPublicKey: Buffer.from(info.rootKey, 'hex') } as Pick<Simulator, 'url' | 'rootPublicKey'> as Simulator;
 
 const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

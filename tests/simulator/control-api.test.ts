@@ -48,8 +48,10 @@ test('a sandbox user links a client, sends it a text and reads the phone inbox, 
   const sent = await call('POST', `/accounts/${contact.body.phone}/messages/text`, { to: '4915100000001', text: 'from the sandbox' });
   expect(sent.body.deliveredTo).toBe(1);
   await incoming;
+  const acked = (await call('GET', '/stats')).body.clientMessagesAcked as number;
   const reply = await linked.sendMessage(String(contact.body.jid), { text: 'answer' });
   await sim.control.waitForInbox(String(contact.body.phone), (e) => e.id === reply?.key.id);
+  expect((await call('GET', '/stats')).body).toEqual({ clientMessagesAcked: acked + 1, connections: 1 });
   const inbox = await call('GET', `/accounts/${contact.body.phone}/inbox`);
   expect((inbox.body as unknown as { id: string }[]).some((e) => e.id === reply?.key.id)).toBe(true);
   expect((await call('PUT', '/receipts', { readDelayMs: 5 })).body).toMatchObject({ readDelayMs: 5 });

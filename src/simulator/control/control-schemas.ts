@@ -44,6 +44,11 @@ export const InboxBody = t.Array(
   t.Object({ id: t.String(), chat: t.String(), from: t.String(), receivedAt: t.Number(), message: t.Record(t.String(), t.Unknown()) }),
 );
 
+export const StatsBody = t.Object({
+  clientMessagesAcked: t.Number({ description: 'Messages from linked clients the server acknowledged since it started' }),
+  connections: t.Number({ description: 'Open client connections' }),
+});
+
 export const ReceiptSettingsBody = t.Object({
   deliveredDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
   readDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),

@@ -191,6 +191,11 @@ export class SimControl {
     return { ...this.ctx.receipts };
   }
 
+  /** Running totals, cheap to poll while a benchmark drives the simulator. */
+  stats(): { clientMessagesAcked: number; connections: number } {
+    return { clientMessagesAcked: this.ctx.clientMessagesAcked, connections: [...this.ctx.connections.values()].filter((c) => c.isOpen).length };
+  }
+
   /** Failures inside the simulator's handlers, newest last: empty in a healthy run. */
   errors(): string[] {
     return [...this.ctx.errors];

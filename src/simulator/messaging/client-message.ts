@@ -88,6 +88,7 @@ export const handleClientMessage = async (ctx: SimContext, conn: Connection, sta
     return;
   }
   conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds() }));
+  ctx.clientMessagesAcked++;
   if (to.endsWith('@g.us')) return handleGroupMessage(ctx, conn, stanza);
   if (stanza.attrs.category === 'peer') return;
   ctx.recordSent(id, { sender: account, deviceId: device.id, chat: to });

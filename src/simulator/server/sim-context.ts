@@ -35,6 +35,8 @@ export class SimContext {
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
   readonly errors: string[] = [];
+  /** Messages from linked clients the server acknowledged: what load generators count (`GET /sim/stats`). */
+  clientMessagesAcked = 0;
   media?: MediaHost;
   /** Called whenever state may have changed (the state file saves soon after). */
   changed: () => void = () => undefined;

@@ -27,6 +27,10 @@ export const accountRoutes = (control: SimControl) =>
       response: { 200: t.Array(t.String()), 404: S.ErrorBody },
       detail: { tags, summary: 'Receipt types (delivered, read, ...) a linked number sent for a message this phone sent' },
     })
+    .get('/stats', () => control.stats(), {
+      response: S.StatsBody,
+      detail: { tags, summary: 'Running totals: messages from linked clients acknowledged by the server, open connections' },
+    })
     .get('/errors', () => control.errors(), {
       response: t.Array(t.String()),
       detail: { tags, summary: "Failures inside the simulator's handlers, newest last (empty when healthy)" },
