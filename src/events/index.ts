@@ -4,7 +4,7 @@ import { ErrorResponse } from "../http/error-model.ts";
 import { AppError } from "../http/errors.ts";
 import type { EventLedger } from "../registry/events/ledger.ts";
 import { toEnvelope } from "./envelope.ts";
-import { EventPageQuery, EventPageResponse, EventStreamQuery } from "./model.ts";
+import { EVENT_TYPES_DOC, EventPageQuery, EventPageResponse, EventStreamQuery } from "./model.ts";
 import { parseTypes, type EventReads } from "./service.ts";
 import { eventStream } from "./stream.ts";
 
@@ -40,7 +40,8 @@ export function eventFeedRoutes(opts: { apiKey: string; reads: EventReads; ledge
           summary: "Replay stored events (catch up after downtime)",
           description:
             `${AUTH} Oldest first. Catch up on one session with \`sessionId\` and \`afterSequence\` (the last sequence you processed), ` +
-            "or on everything with `after` (the last eventId you processed; `page.next` is the value for the next page). Events are kept for EVENT_RETENTION (7 days by default).",
+            "or on everything with `after` (the last eventId you processed; `page.next` is the value for the next page). Events are kept for EVENT_RETENTION (7 days by default).\n\n" +
+            EVENT_TYPES_DOC,
         },
       },
     )

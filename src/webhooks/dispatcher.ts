@@ -9,6 +9,7 @@ import type { SubscriptionStore } from "./subscriptions.ts";
 
 const BATCH = 1000;
 const RETRY_MS = 1000;
+const GATHER_MS = 10;
 
 export interface DispatcherDeps {
   store: DeliveryStore;
@@ -58,9 +59,12 @@ export class Dispatcher {
       return;
     }
     this.running = true;
-    void this.run().finally(() => {
-      this.running = false;
-    });
+    // A short pause gathers the events of a burst into one fan-out: one transaction and one addBulk instead of one each.
+    setTimeout(() => {
+      void this.run().finally(() => {
+        this.running = false;
+      });
+    }, GATHER_MS);
   };
 
   stop(): void {

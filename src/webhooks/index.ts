@@ -1,5 +1,4 @@
 import { Elysia } from "elysia";
-import { EVENT_TYPES_DOC } from "../events/model.ts";
 import { requireToken } from "../http/auth.ts";
 import { ErrorResponse } from "../http/error-model.ts";
 import { strictBody } from "../http/strict-body.ts";
@@ -48,7 +47,7 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     .onTransform(requireToken(deps.apiKey, { acceptApiKeyHeader: true }))
     .get("/webhooks/subscriptions", () => ({ success: true as const, data: subscriptions.list().map(subscriptionView) }), {
       response: { 200: SubscriptionListResponse, 401: ErrorResponse },
-      detail: { summary: "List webhook subscriptions", description: `The global one (WEBHOOK_URL) and yours. ${SIGNING}\n\n${EVENT_TYPES_DOC}` },
+      detail: { summary: "List webhook subscriptions", description: `The global one (WEBHOOK_URL) and yours. ${SIGNING} The event types and their data are listed at GET /api/v1/events.` },
     })
     .post(
       "/webhooks/subscriptions",

@@ -74,8 +74,10 @@ export class DeliveryQueue {
 
   /** Lets in-flight deliveries finish (each is bounded by the webhook timeout), then closes. */
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+    // With Redis gone, waiting for in-flight jobs to report back would only wait out the grace period; SQLite keeps them pending.
+    const redisUp = this.workerConnection?.status === "ready";
+    await this.worker?.close(!redisUp);
     this.workerConnection?.disconnect();
+    if (redisUp) await this.queue.close();
   }
 }

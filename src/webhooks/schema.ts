@@ -68,7 +68,8 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     uniqueIndex("webhook_deliveries_event_target_idx").on(t.eventId, t.target),
     index("webhook_deliveries_status_idx").on(t.status, t.createdAt),
-    index("webhook_deliveries_parked_idx").on(t.target).where(sql`${t.parked} = 1`),
+    // (target, id): releasing the oldest parked deliveries of one receiver is an index range, however many are parked.
+    index("webhook_deliveries_parked_idx").on(t.target, t.id).where(sql`${t.parked} = 1`),
     index("webhook_deliveries_position_idx").on(t.eventPosition),
     check("webhook_deliveries_status_check", sql`${t.status} IN ('pending', 'delivered', 'dead', 'cancelled')`),
   ],
