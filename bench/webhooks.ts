@@ -76,7 +76,8 @@ async function postEvents(g: GatewayProcess, count: number): Promise<void> {
 async function coordinator(redisUrl: string, webhookUrl: string, extra: Record<string, string> = {}) {
   const data = makeTempDir("wag-bench-wh-");
   const g = await spawnGateway({
-    args: ["--role=coordinator", `--data-dir=${data.path}`, "--log-level=info"],
+    // No heartbeats here: a long timeout keeps a worker_offline event out of the counts.
+    args: ["--role=coordinator", `--data-dir=${data.path}`, "--log-level=info", "--heartbeat-timeout=1h"],
     env: { REDIS_URL: redisUrl, BACKEND_AUTH_TOKEN: TOKEN, API_KEY, WEBHOOK_URL: webhookUrl, ALLOW_PRIVATE_WEBHOOK_URLS: "true", ...extra },
   });
   const res = await fetch(`${g.baseUrl}/api/v1/workers/register`, {
