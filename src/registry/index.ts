@@ -54,7 +54,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const now = opts.now ?? Date.now;
   const store = new WorkerStore(db.sqlite, db.orm);
   const writer = new HeartbeatWriter(store, log);
-  const ledger = new EventLedger(db.orm);
+  const ledger = new EventLedger(db.sqlite);
   const commands = new CommandQueue(db.sqlite, db.orm, now);
   const workers = new WorkerRegistry({ store, orm: db.orm, writer, commands, ledger, now, log });
   const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), now, log });

@@ -1,7 +1,6 @@
-import { desc, eq } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { Database } from "bun:sqlite";
 import { eventType } from "./catalog.ts";
-import { eventLedger, type EventSource, type LedgerRow } from "./schema.ts";
+import type { EventSource } from "./schema.ts";
 
 export interface NewEvent {
   /** The worker's own id for the event (it retries from an outbox); a new one is made if absent. */
@@ -24,43 +23,37 @@ export interface NewEvent {
 export class EventLedger {
   private readonly listeners = new Set<() => void>();
   private signalled = false;
+  private readonly known;
+  private readonly lastSequence;
+  private readonly insert;
 
-  constructor(private readonly orm: BunSQLiteDatabase) {}
+  /*
+   * A worker reports several events per message it sends (sent, delivered,
+   * read), so this is on every message's path: plain statements prepared once,
+   * not a drizzle query built and compiled per call (see bench:worker).
+   */
+  constructor(sqlite: Database) {
+    this.known = sqlite.prepare<{ found: number }, [string]>("SELECT 1 AS found FROM event_ledger WHERE event_id = ?");
+    // The (stream, sequence) index makes this one index seek; the caller's transaction serialises it.
+    this.lastSequence = sqlite.prepare<{ sequence: number }, [string]>("SELECT sequence FROM event_ledger WHERE stream = ? ORDER BY sequence DESC LIMIT 1");
+    this.insert = sqlite.prepare<never, [string, string, string, EventSource, string, string | null, string, number, string, number | null, number]>(
+      "INSERT INTO event_ledger (event_id, event, type, source, worker_id, session_id, stream, sequence, data, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+  }
 
   /**
-   * Appends the event, or returns undefined if one with its eventId is already
-   * stored: a worker that retries an event it already delivered must change nothing.
+   * Appends the event and returns its id, or returns undefined if one with its
+   * eventId is already stored: a worker that retries an event it already
+   * delivered must change nothing.
    */
-  append(e: NewEvent): LedgerRow | undefined {
-    if (e.eventId !== undefined && this.orm.select({ p: eventLedger.position }).from(eventLedger).where(eq(eventLedger.eventId, e.eventId)).get()) return undefined;
+  append(e: NewEvent): { eventId: string } | undefined {
+    if (e.eventId !== undefined && this.known.get(e.eventId)) return undefined;
     const stream = e.sessionId === undefined ? `worker:${e.workerId}` : `session:${e.sessionId}`;
-    // The (stream, sequence) index makes this one index seek; the caller's transaction serialises it.
-    const last = this.orm
-      .select({ sequence: eventLedger.sequence })
-      .from(eventLedger)
-      .where(eq(eventLedger.stream, stream))
-      .orderBy(desc(eventLedger.sequence))
-      .limit(1)
-      .get();
-    const row = this.orm
-      .insert(eventLedger)
-      .values({
-        eventId: e.eventId ?? Bun.randomUUIDv7(),
-        event: e.event,
-        type: eventType(e.source, e.event),
-        source: e.source,
-        workerId: e.workerId,
-        sessionId: e.sessionId ?? null,
-        stream,
-        sequence: (last?.sequence ?? 0) + 1,
-        data: JSON.stringify(e.data ?? {}),
-        occurredAt: e.occurredAt ?? null,
-        receivedAt: e.receivedAt,
-      })
-      .returning()
-      .get();
+    const sequence = (this.lastSequence.get(stream)?.sequence ?? 0) + 1;
+    const eventId = e.eventId ?? Bun.randomUUIDv7();
+    this.insert.run(eventId, e.event, eventType(e.source, e.event), e.source, e.workerId, e.sessionId ?? null, stream, sequence, JSON.stringify(e.data ?? {}), e.occurredAt ?? null, e.receivedAt);
     this.signal();
-    return row;
+    return { eventId };
   }
 
   /** Calls `listener` soon after events are appended (once per burst); returns a function that stops it. */

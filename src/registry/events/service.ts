@@ -7,7 +7,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
 import { MESSAGE_EVENTS, PASSTHROUGH_EVENTS, SESSION_EVENTS, WORKER_EVENTS } from "./catalog.ts";
 import type { EventLedger } from "./ledger.ts";
-import { applyMessageUpdate } from "./message-updates.ts";
+import { MessageStatusWriter } from "./message-updates.ts";
 import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
 import type { EventSource, MessageStatus } from "./schema.ts";
 import { applySessionUpdate } from "./session-updates.ts";
@@ -25,6 +25,8 @@ const STATUS_TIME_FIELD: Partial<Record<MessageStatus, "sentAt" | "deliveredAt" 
 
 type SessionDataValue = Static<typeof SessionData>;
 type MessageEventDataValue = Static<typeof MessageEventData>;
+/** What the ledger keeps of an incoming body. */
+type LedgerBody = { eventId?: string; event: string; sessionId?: string; data?: unknown; timestamp?: string };
 
 export interface EventServiceDeps {
   sqlite: Database;
@@ -42,7 +44,28 @@ export interface EventServiceDeps {
  */
 export class EventService {
   private readonly unknownLogged = new Set<string>();
-  constructor(private readonly deps: EventServiceDeps) {}
+  private readonly messages: MessageStatusWriter;
+  /** Stores an event and applies it, in one transaction (wrapped once: this runs for every event). */
+  private readonly commit: (source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => void;
+
+  constructor(private readonly deps: EventServiceDeps) {
+    this.messages = new MessageStatusWriter(deps.sqlite);
+    this.commit = deps.sqlite.transaction((source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => {
+      const row = deps.ledger.append({
+        eventId: body.eventId?.toLowerCase(),
+        event: body.event,
+        source,
+        workerId,
+        sessionId: body.sessionId,
+        data: body.data,
+        occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
+        receivedAt: at,
+      });
+      // A repeat of an event already stored (the worker retried it): it was applied the first time.
+      if (row) apply(at, row.eventId);
+      else deps.log.debug({ eventId: body.eventId, event: body.event }, "repeated event ignored");
+    });
+  }
 
   /** `POST /workers/{workerId}/events`: any event; session and message ones must carry their data. */
   receiveWorkerEvent(workerId: string, body: Static<typeof WorkerEventBody>): void {
@@ -88,29 +111,9 @@ export class EventService {
     this.record("message-status", body.workerId, body, (at, eventId) => this.applyMessage(body.sessionId, body.workerId, body.data, body.data.status, at, eventId));
   }
 
-  private record(
-    source: EventSource,
-    workerId: string,
-    body: { eventId?: string; event: string; sessionId?: string; data?: unknown; timestamp?: string },
-    apply: (at: number, eventId: string) => void,
-  ): void {
+  private record(source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void): void {
     if (!this.deps.isKnownWorker(workerId)) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${workerId} is not registered`);
-    const at = this.deps.now();
-    this.deps.sqlite.transaction(() => {
-      const row = this.deps.ledger.append({
-        eventId: body.eventId?.toLowerCase(),
-        event: body.event,
-        source,
-        workerId,
-        sessionId: body.sessionId,
-        data: body.data,
-        occurredAt: body.timestamp === undefined ? undefined : Date.parse(body.timestamp),
-        receivedAt: at,
-      });
-      // A repeat of an event already stored (the worker retried it): it was applied the first time.
-      if (row) apply(at, row.eventId);
-      else this.deps.log.debug({ eventId: body.eventId, event: body.event }, "repeated event ignored");
-    })();
+    this.commit(source, workerId, body, apply, this.deps.now());
   }
 
   private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number): void {
@@ -121,7 +124,7 @@ export class EventService {
   private applyMessage(sessionId: string, workerId: string, data: MessageEventDataValue, status: MessageStatus, at: number, eventId: string): void {
     const timeField = STATUS_TIME_FIELD[status];
     const reported = timeField ? data[timeField] : undefined;
-    const applied = applyMessageUpdate(this.deps.orm, {
+    const applied = this.messages.apply({
       messageId: data.messageId,
       sessionId,
       workerId,

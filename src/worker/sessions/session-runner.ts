@@ -172,6 +172,12 @@ export class SessionRunner {
         if (event.upsertType === "notify") this.deps.onIncoming(event.messages.filter((m) => !m.key.fromMe).length);
         this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
         return;
+      case "message_status":
+        // The server's ack ("sent") is what a send job waits for, and the job reports it as message_sent
+        // with its job id; forwarding the ack too would double the busiest report of all.
+        if (event.status === "sent") return;
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+        return;
       default:
         this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
     }
