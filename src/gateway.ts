@@ -120,7 +120,8 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       const worker = await startWorker({
         config,
         workerToken: secrets.backendAuthToken,
-        authStateKey: secrets.authStateKey ?? new Uint8Array(),
+        // resolveSecrets refuses to start a worker role without it.
+        authStateKey: secrets.authStateKey ?? failMissing("AUTH_STATE_KEY"),
         redis,
         driver,
         version: VERSION,
@@ -151,4 +152,9 @@ function redactUrl(url: string): string {
   const u = new URL(url);
   if (u.password) u.password = "***";
   return u.toString();
+}
+
+/** A secret resolveSecrets should already have demanded: never fall back to an empty key. */
+function failMissing(name: string): never {
+  throw new Error(`${name} is missing`);
 }

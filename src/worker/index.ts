@@ -58,7 +58,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     name: `${standalone ? "webhook" : "coordinator"}:${workerId}`,
     lanes: OUTBOX_LANES,
     log,
-    deliver: client ? coordinatorDelivery(client, log, () => link?.reRegister()) : webhookDelivery(config.webhookUrl ?? "", log),
+    deliver: client ? coordinatorDelivery(client, log, () => link?.reRegister()) : webhookDelivery(config.webhookUrl ?? "", config.secrets.webhookSecret, log),
   });
   if (standalone && !config.webhookUrl) log.warn("standalone worker without WEBHOOK_URL: events are kept in Redis until one is configured");
   const reporter: Reporter = standalone ? new WebhookReporter(outbox, workerId, log) : new CoordinatorReporter(outbox, workerId, log);

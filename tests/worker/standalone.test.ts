@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobResultStore } from "../../src/jobs/result-store.ts";
@@ -20,11 +21,18 @@ let redis: Redis;
 let results: JobResultStore;
 const received: Webhook[] = [];
 let failNext = 0;
+let badSignatures = 0;
+const SECRET = "standalone-webhook-secret-0123456789";
 const receiver = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
   async fetch(request) {
-    const body = (await request.json()) as Webhook;
+    const raw = await request.text();
+    const body = JSON.parse(raw) as Webhook;
+    // Verified the way the README tells receivers to, with node:crypto alone.
+    const timestamp = request.headers.get("x-webhook-timestamp") ?? "";
+    const expected = `v1=${createHmac("sha256", SECRET).update(`${timestamp}.${raw}`).digest("hex")}`;
+    if (request.headers.get("x-webhook-signature") !== expected || request.headers.get("x-webhook-id") !== body.eventId) badSignatures++;
     // A receiver that is briefly down: the worker must deliver again, in order.
     if (failNext > 0) {
       failNext--;
@@ -36,7 +44,7 @@ const receiver = Bun.serve({
 });
 
 beforeAll(async () => {
-  world = await WorkerWorld.start({ seed: "worker-standalone", role: ["--role=worker", "--standalone"], args: [`--webhook-url=http://127.0.0.1:${receiver.port}/hook`] });
+  world = await WorkerWorld.start({ seed: "worker-standalone", role: ["--role=worker", "--standalone"], args: [`--webhook-url=http://127.0.0.1:${receiver.port}/hook`], env: { WEBHOOK_SECRET: SECRET } });
   redis = await connectRedis(world.redis.url, "standalone-test");
   queue = new Queue(QUEUE_NAME, { connection: redis });
   results = new JobResultStore(redis);
@@ -86,4 +94,5 @@ test("a standalone worker takes raw BullMQ jobs and posts contract B webhooks to
     messages: [{ key: { remoteJid: carol.jid, fromMe: false, id: first.id }, message: { conversation: "one" }, pushName: "Carol" }],
   });
   expect(new Set(received.map((w) => w.eventId)).size).toBe(received.length);
+  expect(badSignatures).toBe(0);
 });

@@ -16,7 +16,11 @@ export class CoordinatorError extends Error {
     this.name = "CoordinatorError";
   }
 
-  /** Worth trying again: no answer, a timeout, a 5xx, or the coordinator still starting. */
+  /**
+   * Worth trying again: no answer, a timeout, a 5xx, a 429, or a 401 (a token
+   * being rotated on the coordinator): the worker keeps its reports rather
+   * than dropping them over something an operator can fix.
+   */
   get transient(): boolean {
     return this.status === null || this.status >= 500 || this.status === 429 || this.status === 401;
   }

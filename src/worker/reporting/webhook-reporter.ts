@@ -1,5 +1,6 @@
 import type { MessageResult } from "../../jobs/contract/index.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { webhookHeaders } from "../../webhooks/signature.ts";
 import type { DeliveryOutcome, DurableOutbox, OutboxItem } from "./durable-outbox.ts";
 import { connectionUpdate, trafficEvent, type IntegratorEvent } from "./integrator-events.ts";
 import type { Reporter, SessionChange, TrafficEvent } from "./reporter.ts";
@@ -47,10 +48,16 @@ export class WebhookReporter implements Reporter {
   }
 }
 
-/** POSTs one webhook; 2xx is delivered, anything else (or no answer in 10 s) is retried. */
-export function webhookDelivery(url: string, log: Logger, timeoutMs = 10_000): (item: OutboxItem) => Promise<DeliveryOutcome> {
+/**
+ * POSTs one webhook; 2xx is delivered, anything else (or no answer in 10 s) is
+ * retried. With a secret it is signed like the coordinator's webhooks
+ * (X-Webhook-Id/-Timestamp/-Signature), so a receiver verifies both the same way.
+ */
+export function webhookDelivery(url: string, secret: string | undefined, log: Logger, timeoutMs = 10_000): (item: OutboxItem) => Promise<DeliveryOutcome> {
   return async (item) => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(item), signal: AbortSignal.timeout(timeoutMs) });
+    const body = JSON.stringify(item);
+    const signature = secret ? webhookHeaders(secret, String(item.eventId), body) : {};
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signature }, body, signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer().catch(() => undefined);
     if (response.ok) return "delivered";
     log.warn({ status: response.status, event: item.event }, "webhook receiver refused an event; retrying");
