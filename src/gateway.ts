@@ -8,6 +8,7 @@ import { apiDocs } from "./http/docs.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
 import { dashboardRoutes } from "./dashboard/index.ts";
+import { createClusterControl } from "./cluster-control.ts";
 import { createEventDelivery } from "./event-delivery.ts";
 import { integratorApi } from "./integrator-api.ts";
 import { openDatabase } from "./platform/db/database.ts";
@@ -84,6 +85,10 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       });
       await delivery.start();
       lifecycle.add("event delivery", delivery.stop);
+      const cluster = createClusterControl({ config, db, redis, registry, apiKey: secrets.apiKey ?? "", log });
+      await cluster.start();
+      lifecycle.add("placement and job router", cluster.stop);
+      plugins.push(...cluster.plugins);
       const api = integratorApi({
         apiKey: secrets.apiKey ?? "",
         db,

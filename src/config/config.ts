@@ -44,6 +44,11 @@ export interface Config {
   heartbeatIntervalMs: number;
   /** Longer than the interval; 3 intervals unless set. */
   heartbeatTimeoutMs: number;
+  /** Ownership lease lifetime; renewed every third. */
+  leaseTtlMs: number;
+  /** Sessions the rebalancer may move per minute; 0 = off. */
+  rebalancePerMinute: number;
+  routerConcurrency: number;
   metricsRawRetentionMs: number;
   metricsRetentionMs: number;
   maxMediaBytes: number;
@@ -110,6 +115,8 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const heartbeatIntervalMs = read(SETTINGS.heartbeatInterval) ?? 10_000;
   const heartbeatTimeoutMs = read(SETTINGS.heartbeatTimeout) ?? 3 * heartbeatIntervalMs;
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) throw new ConfigError(`--heartbeat-timeout (${heartbeatTimeoutMs}ms) must be longer than --heartbeat-interval (${heartbeatIntervalMs}ms)`);
+  const leaseTtlMs = read(SETTINGS.leaseTtl) ?? 6000;
+  if (leaseTtlMs < 1500) throw new ConfigError(`--lease-ttl (${leaseTtlMs}ms) must be at least 1.5s: leases are renewed every third of it`);
   const metricsRawRetentionMs = read(SETTINGS.metricsRawRetention) ?? 24 * 3_600_000;
   const metricsRetentionMs = read(SETTINGS.metricsRetention) ?? 30 * 86_400_000;
   if (metricsRetentionMs < metricsRawRetentionMs) throw new ConfigError(`--metrics-retention (${metricsRetentionMs}ms) must not be shorter than --metrics-raw-retention (${metricsRawRetentionMs}ms)`);
@@ -141,6 +148,9 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
+    leaseTtlMs,
+    rebalancePerMinute: read(SETTINGS.rebalanceRate) ?? 120,
+    routerConcurrency: read(SETTINGS.routerConcurrency) ?? 1000,
     metricsRawRetentionMs,
     metricsRetentionMs,
     maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,

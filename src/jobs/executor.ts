@@ -8,6 +8,8 @@ export interface JobContext {
   maxAttempts: number;
   /** When the producer added the job, unix ms. */
   enqueuedAt: number;
+  /** Above 0 when this attempt was handed to this worker again after the one running it died: it may have run already. */
+  redelivery: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { isRoutedJobData } from "../cluster/routed-job.ts";
 import { checkMedia, type MediaPolicy } from "../media/policy.ts";
 import type { Logger } from "../platform/logger.ts";
 import { checkJob, formatFailure, MESSAGE_JOBS, type ContractJob } from "./contract/index.ts";
@@ -16,6 +17,34 @@ export interface IntakeDeps {
   log: Logger;
 }
 
+/** The job as the intake sees it: a `whatsapp-jobs` job, or the router's copy of one on a worker's queue. */
+interface IntakeJob {
+  name: string;
+  data: unknown;
+  ctx: JobContext;
+}
+
+function describe(job: Job): IntakeJob {
+  const d: unknown = job.data;
+  if (isRoutedJobData(d)) {
+    return { name: job.name, data: d.payload, ctx: { jobId: d.parentId, attempt: d.attempt, maxAttempts: d.maxAttempts, enqueuedAt: d.enqueuedAt, redelivery: d.redelivery } };
+  }
+  return { name: job.name, data: d, ctx: { jobId: job.id ?? "", attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, enqueuedAt: job.timestamp, redelivery: 0 } };
+}
+
+/**
+ * Checks a job against contract B. A bad one fails at once and for good
+ * (UnrecoverableError: no retries) with a reason naming the field.
+ */
+export function admit(name: string, data: unknown, jobId: string | undefined, log: Logger): ContractJob {
+  const checked = checkJob(name, data);
+  if (checked.ok) return checked.job;
+  const { field, message } = checked.issue;
+  const reason = checked.unknownName ? formatFailure("UNKNOWN_JOB", message) : formatFailure("INVALID_PAYLOAD", `${field ? `data.${field}` : "data"}: ${message}`);
+  log.warn({ jobId, name, reason }, "refused a job that breaks contract B");
+  throw new UnrecoverableError(reason);
+}
+
 /**
  * The processor a BullMQ Worker on `whatsapp-jobs` runs: the first thing every
  * job meets, whoever added it. It checks the name and payload against contract
@@ -27,17 +56,11 @@ export interface IntakeDeps {
  */
 export function createJobProcessor(deps: IntakeDeps) {
   return async (job: Job, token?: string): Promise<unknown> => {
-    const checked = checkJob(job.name, job.data);
-    if (!checked.ok) {
-      const { field, message } = checked.issue;
-      const reason = checked.unknownName ? formatFailure("UNKNOWN_JOB", message) : formatFailure("INVALID_PAYLOAD", `${field ? `data.${field}` : "data"}: ${message}`);
-      deps.log.warn({ jobId: job.id, name: job.name, reason }, "refused a job that breaks contract B");
-      throw new UnrecoverableError(reason);
-    }
-    const valid = checked.job;
+    const { name, data, ctx } = describe(job);
+    const valid = admit(name, data, ctx.jobId, deps.log);
     if (valid.name === "SEND_MEDIA") await vetMedia(valid.data.media, deps.media);
 
-    const jobId = job.id ?? "";
+    const jobId = ctx.jobId;
     if (deps.rateLimiter && MESSAGE_JOBS.has(valid.name)) {
       const wait = await deps.rateLimiter.reserve(valid.data.sessionId, jobId);
       if (wait > 0) {
@@ -47,7 +70,6 @@ export function createJobProcessor(deps: IntakeDeps) {
       }
     }
 
-    const ctx: JobContext = { jobId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, enqueuedAt: job.timestamp };
     const result = await execute(deps.executor, valid, ctx);
     const outcome = {
       name: valid.name,
@@ -55,7 +77,8 @@ export function createJobProcessor(deps: IntakeDeps) {
       result,
       attemptsMade: ctx.attempt,
       maxAttempts: ctx.maxAttempts,
-      createdAt: job.timestamp,
+      redelivery: ctx.redelivery,
+      createdAt: ctx.enqueuedAt,
       processedAt: job.processedOn ?? null,
       finishedAt: Date.now(),
     };

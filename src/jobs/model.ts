@@ -43,6 +43,14 @@ export const JobStatusResponse = t.Object({
     state: literalUnion(JOB_STATES),
     attemptsMade: t.Integer({ description: "Attempts that ended (failed or succeeded)", examples: [1] }),
     maxAttempts: t.Integer({ examples: [3] }),
+    redelivery: t.Optional(
+      t.Integer({
+        description:
+          "Above 0 when the attempt that completed was handed to a second worker because the first died while running it (a SIGKILLed host): " +
+          "the job may have run twice, e.g. a message sent twice. Deduplicate on the job id if that matters.",
+        examples: [0],
+      }),
+    ),
     result: t.Optional(
       t.Unknown({
         description: "What the worker returned (completed jobs): e.g. {messageId, to, timestamp} for SEND_* jobs",

@@ -9,6 +9,8 @@ export interface JobOutcome {
   result: unknown;
   attemptsMade: number;
   maxAttempts: number;
+  /** Above 0 when the attempt that completed was a redelivery after a worker died (see JobContext). */
+  redelivery?: number;
   createdAt: number;
   processedAt: number | null;
   finishedAt: number;

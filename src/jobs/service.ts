@@ -11,6 +11,7 @@ export interface JobStatus {
   state: (typeof JOB_STATES)[number];
   attemptsMade: number;
   maxAttempts: number;
+  redelivery?: number;
   result?: unknown;
   failedReason?: string;
   failureCode?: JobFailureCode | null;
@@ -45,6 +46,7 @@ export class JobStatusService {
       state: "completed",
       attemptsMade: done.attemptsMade,
       maxAttempts: done.maxAttempts,
+      ...(done.redelivery !== undefined && { redelivery: done.redelivery }),
       result: done.result,
       createdAt: iso(done.createdAt) ?? "",
       processedAt: iso(done.processedAt),

@@ -2,6 +2,7 @@ import type { AnyElysia } from "elysia";
 import type { Config } from "../config/config.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { SessionStatus } from "../sessions/schema.ts";
 import { CommandQueue } from "./commands/queue.ts";
 import { eventRoutes } from "./events/index.ts";
 import { EventLedger } from "./events/ledger.ts";
@@ -16,6 +17,8 @@ import { WorkerRegistry } from "./workers/service.ts";
 import { WorkerStore } from "./workers/store.ts";
 
 export type RegistrySettings = Pick<Config, "heartbeatIntervalMs" | "heartbeatTimeoutMs" | "metricsRawRetentionMs" | "metricsRetentionMs">;
+
+export type SessionStatusObserver = (sessionId: string, workerId: string, status: SessionStatus) => void;
 
 export interface RegistryOptions {
   db: GatewayDatabase;
@@ -35,6 +38,8 @@ export interface Registry {
   workers: WorkerRegistry;
   commands: CommandQueue;
   retention: MetricsRetention;
+  /** Tells `observer` of every session status a worker reports (placement lets go of sessions that ended). */
+  watchSessions(observer: SessionStatusObserver): void;
   /** Starts the liveness sweeper and metrics retention. */
   start(): void;
   /** Commits buffered heartbeats now. */
@@ -57,7 +62,8 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const ledger = new EventLedger(db.sqlite);
   const commands = new CommandQueue(db.sqlite, db.orm, now);
   const workers = new WorkerRegistry({ store, orm: db.orm, writer, commands, ledger, now, log });
-  const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), now, log });
+  let sessionObserver: SessionStatusObserver = () => undefined;
+  const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObserver(...a), now, log });
   const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
   const reads = new WorkerReads(workers, commands, db.orm, now, () => writer.flush());
   let timers: { stop(): void }[] = [];
@@ -68,6 +74,9 @@ export function createRegistry(opts: RegistryOptions): Registry {
     workers,
     commands,
     retention,
+    watchSessions(observer) {
+      sessionObserver = observer;
+    },
     start() {
       // Catch up at once after a long stop, then once per bucket.
       retention.run(now());

@@ -38,6 +38,8 @@ export const Timestamp = t.String({ format: "date-time", examples: ["2024-01-15T
 export const integer = (opts: { minimum?: number; maximum?: number; description?: string; examples?: number[] } = {}) =>
   t.Number({ multipleOf: 1, ...opts });
 
+export const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Union([schema, t.Null()]);
+
 export const Counter = integer({ minimum: 0 });
 export const percent = (examples: number[]) => t.Number({ minimum: 0, maximum: 100, description: "Percent, 0-100", examples });
 

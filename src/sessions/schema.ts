@@ -43,8 +43,16 @@ export const sessions = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastActivityAt: integer("last_activity_at"),
+    /**
+     * The highest ownership-lease epoch a worker reported this session under.
+     * A status reported under a lower one comes from a worker the session has
+     * moved away from, and is refused.
+     */
+    leaseEpoch: integer("lease_epoch"),
+    /** Where the coordinator placed the session to run; null while it should run nowhere (or waits for capacity). */
+    placedOn: text("placed_on"),
   },
-  (t) => [index("sessions_worker_idx").on(t.workerId), index("sessions_status_idx").on(t.status)],
+  (t) => [index("sessions_worker_idx").on(t.workerId), index("sessions_status_idx").on(t.status), index("sessions_placed_on_idx").on(t.placedOn)],
 );
 
 export type SessionRow = typeof sessions.$inferSelect;

@@ -18,6 +18,8 @@ import { DurableOutbox } from "./reporting/durable-outbox.ts";
 import type { Reporter } from "./reporting/reporter.ts";
 import { WebhookReporter, webhookDelivery } from "./reporting/webhook-reporter.ts";
 import { SessionHost } from "./sessions/session-host.ts";
+import { PlacementFollower } from "./placement/placement-follower.ts";
+import { aliveKey, workerQueueName } from "../cluster/names.ts";
 
 export interface WorkerDeps {
   config: Config;
@@ -38,9 +40,9 @@ export interface RunningWorker {
   stop(graceMs: number): Promise<void>;
 }
 
-/** How long a lease lives without renewal; renewed every third of it. */
-const LEASE_TTL_MS = 30_000;
 const OUTBOX_LANES = 8;
+/** How long a stopping worker waits for the coordinator to take note before it closes its sessions anyway. */
+const ANNOUNCE_TIMEOUT_MS = 1000;
 
 /**
  * Builds and starts the worker: sessions, the contract B job consumer, and
@@ -63,8 +65,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   if (standalone && !config.webhookUrl) log.warn("standalone worker without WEBHOOK_URL: events are kept in Redis until one is configured");
   const reporter: Reporter = standalone ? new WebhookReporter(outbox, workerId, log) : new CoordinatorReporter(outbox, workerId, log);
 
-  const leases = new SessionLeases(redis, { workerId, instanceId: Bun.randomUUIDv7() }, LEASE_TTL_MS);
-  const host = new SessionHost({
+  const instanceId = Bun.randomUUIDv7();
+  const leaseTtlMs = config.leaseTtlMs;
+  const leases = new SessionLeases(redis, { workerId, instanceId }, leaseTtlMs);
+  // A coordinated worker runs what the coordinator placed on it; standalone, it is its own judge.
+  let follower: PlacementFollower | undefined;
+  const host: SessionHost = new SessionHost({
     workerId,
     driver: deps.driver,
     leases,
@@ -73,20 +79,31 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     reporter,
     policy: { maxFailures: config.reconnectMaxFailures, baseDelayMs: config.reconnectBaseDelayMs, maxDelayMs: 60_000 },
     maxSessions: config.maxSessions,
+    leaseWaitMs: leaseTtlMs + 1000,
+    ...(!standalone && { placedHere: (id: string) => follower?.placedHere(id) ?? Promise.resolve(false) }),
     log,
   });
-  const renewal = setInterval(() => void host.renewLeases().catch((err: unknown) => log.warn({ err }, "lease renewal failed")), LEASE_TTL_MS / 3);
+  if (!standalone) follower = new PlacementFollower({ redis, host, workerId, intervalMs: leaseTtlMs / 3, log });
+  // The liveness key lapses together with the leases: the coordinator's fastest sign of a dead worker.
+  const stayAlive = () => redis.set(aliveKey(workerId), instanceId, "PX", leaseTtlMs);
+  const renew = async () => {
+    await Promise.all([host.renewLeases(), standalone ? undefined : stayAlive()]);
+  };
+  await renew();
+  const renewal = setInterval(() => void renew().catch((err: unknown) => log.warn({ err }, "lease renewal failed")), leaseTtlMs / 3);
 
   const resume = (ids: string[]) => {
     for (const id of ids) void host.serialize(id, () => host.start(id)).catch((err: unknown) => log.warn({ err: String(err), sessionId: id }, "could not resume a session"));
   };
   const execute = async (command: Command): Promise<void> => {
-    if (command.type === "DRAIN") {
-      host.accepting = false;
+    if (command.type === "DRAIN" || command.type === "UNDRAIN") {
+      host.accepting = command.type === "UNDRAIN";
+      if (host.accepting) follower?.poke();
       return;
     }
     const id = command.sessionId;
-    if (command.type === "START_SESSION") await host.serialize(id, () => host.start(id));
+    // START_SESSION names a session placed here: the follower starts it if it can resume (the job path starts new ones).
+    if (command.type === "START_SESSION") follower?.poke();
     else if (command.type === "STOP_SESSION") await host.serialize(id, () => host.stop(id));
     else await host.serialize(id, () => host.delete(id));
   };
@@ -100,12 +117,15 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     ...(config.rateLimitPerMinute > 0 && { rateLimiter: new SessionRateLimiter(redis, config.rateLimitPerMinute) }),
     log,
   });
-  const consumer = new BullWorker(QUEUE_NAME, processor, { connection: redis.duplicate(), concurrency: config.consumers, autorun: false });
+  // Coordinated, the router hands this worker only its own sessions' jobs, on its own queue.
+  const queueName = standalone ? QUEUE_NAME : workerQueueName(workerId);
+  const consumer = new BullWorker(queueName, processor, { connection: redis.duplicate(), concurrency: config.consumers, autorun: false });
   consumer.on("error", (err) => log.error({ err }, "job consumer error"));
 
   outbox.start();
   reporter.worker("worker_started", { version: deps.version, maxSessions: config.maxSessions });
-  resume(await host.remembered());
+  if (standalone) resume(await host.remembered());
+  else await follower?.start();
   if (client) {
     link = new CoordinatorLink({
       client,
@@ -114,7 +134,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       counts: () => host.counts(),
       messageCount: () => host.messageCount,
       execute,
-      onAssigned: resume,
+      onAssigned: () => follower?.poke(),
       log,
     });
     link.start();
@@ -126,11 +146,18 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     host,
     async stop(graceMs) {
       const deadline = Date.now() + graceMs;
-      clearInterval(renewal);
+      host.accepting = false;
+      follower?.stop();
       // In-flight jobs finish first (they may need their sessions), within half the grace period.
+      // Jobs still waiting on this worker's queue go to the sessions' new owners (the router moves them).
       const closed = consumer.close();
       if ((await Promise.race([closed.then(() => true), Bun.sleep(graceMs / 2).then(() => false)])) === false) await consumer.close(true);
-      await host.shutdown();
+      // Hand-over: the coordinator places the sessions elsewhere first, so their new owners are
+      // already waiting for the leases when the sockets here close and let go of them.
+      await link?.announce("MAINTENANCE", ANNOUNCE_TIMEOUT_MS);
+      await host.shutdown(!standalone);
+      clearInterval(renewal);
+      if (!standalone) await redis.del(aliveKey(workerId)).catch(() => undefined);
       reporter.worker("worker_stopping", { reason: "shutdown" });
       await outbox.stop(Math.max(0, deadline - Date.now() - 1000));
       await link?.stop();

@@ -12,9 +12,8 @@ interface WorkerDetail {
   pendingCommands: { commandId: string; type: string }[];
 }
 
-// Only DRAIN has an operator route (POST /api/v1/workers/:id/drain); START/STOP/DELETE_SESSION reach
-// workers as BullMQ jobs, so heartbeat-borne session commands cannot be queued from outside yet.
-test("a DRAIN command delivered through the heartbeat is executed and acknowledged: existing sessions run on, new ones are refused", async () => {
+// A lone worker drained keeps its sessions (there is nowhere to move them); new ones wait as pending_capacity.
+test("DRAIN and UNDRAIN through the heartbeat: existing sessions run on, a new one waits for capacity and is placed on undrain", async () => {
   await world.link("kept");
   const reply = await world.api<{ command: { commandId: string; type: string } }>("POST", "/api/v1/workers/worker-test/drain");
   expect(reply.status).toBe(202);
@@ -30,8 +29,26 @@ test("a DRAIN command delivered through the heartbeat is executed and acknowledg
   const sent = await world.job("/api/v1/sessions/kept/messages/text", { to: carol.jid, text: "still here" });
   expect(sent.state).toBe("completed");
 
+  // The only worker drains: a new session waits for room instead of failing.
   const start = await world.api<{ jobId: string }>("POST", "/api/v1/sessions", { sessionId: "newcomer" });
-  const job = await world.waitJob(start.body.data.jobId, 30_000);
-  expect(job).toMatchObject({ state: "failed", failureCode: "SESSION_NOT_CONNECTED", failedReason: expect.stringContaining("draining") });
+  await world.waitStatus("newcomer", "pending_capacity");
+  expect((await world.api<{ state: string }>("GET", `/api/v1/jobs/${start.body.data.jobId}`)).body.data.state).toBe("active");
   expect(world.sim.control.pendingPairings()).toEqual([]);
+  expect((await world.session("kept")).status).toBe("connected");
+
+  const undo = await world.api<{ command: { type: string } }>("POST", "/api/v1/workers/worker-test/undrain");
+  expect(undo.status).toBe(202);
+  expect(undo.body.data.command.type).toBe("UNDRAIN");
+  await world.until("the worker online again, UNDRAIN acknowledged", async () => {
+    const w = (await world.api<WorkerDetail>("GET", "/api/v1/workers/worker-test")).body.data;
+    return w.status === "ONLINE" && w.pendingCommands.length === 0 ? w : undefined;
+  });
+  const job = await world.waitJob(start.body.data.jobId);
+  expect(job).toMatchObject({ state: "completed", result: { sessionId: "newcomer", status: "qr_required" } });
+  const placements = await world.api<{ to: string | null; reason: string }[]>("GET", "/api/v1/placements/history?sessionId=newcomer");
+  const history = placements.body.data;
+  expect(history.map((h) => [h.to, h.reason])).toEqual([
+    ["worker-test", "capacity"],
+    [null, "capacity"],
+  ]);
 }, 45_000);

@@ -18,7 +18,11 @@ export const Command = t.Union(
     sessionCommand("DELETE_SESSION", "Log the session out and delete its auth data for good."),
     t.Object(
       { commandId: CommandId, type: t.Literal("DRAIN"), issuedAt: Timestamp },
-      { description: "Take no new sessions and report status MAINTENANCE; keep running the current ones until they are moved away." },
+      { description: "Take no new sessions and report status MAINTENANCE; the coordinator moves the current ones away." },
+    ),
+    t.Object(
+      { commandId: CommandId, type: t.Literal("UNDRAIN"), issuedAt: Timestamp },
+      { description: "Addition to contract A: end a DRAIN. Report status ONLINE and take sessions again (rebalancing brings some back)." },
     ),
   ],
   { description: "A coordinator→worker command, told apart by `type`." },

@@ -4,7 +4,7 @@ import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Command } from "./model.ts";
 import { workerCommands, type CommandRow } from "./schema.ts";
 
-export type NewCommand = { type: "DRAIN" } | { type: "START_SESSION" | "STOP_SESSION" | "DELETE_SESSION"; sessionId: string };
+export type NewCommand = { type: "DRAIN" | "UNDRAIN" } | { type: "START_SESSION" | "STOP_SESSION" | "DELETE_SESSION"; sessionId: string };
 
 /**
  * The durable per-worker command queue, mirrored in memory so a heartbeat
@@ -65,6 +65,12 @@ export class CommandQueue {
     return outgoing.map(toCommand);
   }
 
+  /** The status an unacknowledged DRAIN (MAINTENANCE) or UNDRAIN (ONLINE), the latest one, holds the worker to. */
+  pendingStatus(workerId: string): "ONLINE" | "MAINTENANCE" | undefined {
+    const latest = (this.pending.get(workerId) ?? []).findLast((c) => c.type === "DRAIN" || c.type === "UNDRAIN");
+    return latest === undefined ? undefined : latest.type === "DRAIN" ? "MAINTENANCE" : "ONLINE";
+  }
+
   /** What the worker has not acknowledged yet, oldest first. */
   pendingFor(workerId: string): Command[] {
     return (this.pending.get(workerId) ?? []).map(toCommand);
@@ -89,7 +95,7 @@ export class CommandQueue {
 
 function toCommand(row: CommandRow): Command {
   const base = { commandId: row.id, issuedAt: new Date(row.createdAt).toISOString() };
-  if (row.type === "DRAIN") return { ...base, type: row.type };
+  if (row.type === "DRAIN" || row.type === "UNDRAIN") return { ...base, type: row.type };
   // The table's CHECK guarantees a session id on every session command.
   return { ...base, type: row.type, sessionId: row.sessionId ?? "" };
 }

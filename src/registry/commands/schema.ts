@@ -3,7 +3,7 @@ import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-cor
 import { workers } from "../workers/schema.ts";
 
 /** What the coordinator can ask a worker to do; see `commands/model.ts` for the wire shapes. */
-export const COMMAND_TYPES = ["START_SESSION", "STOP_SESSION", "DELETE_SESSION", "DRAIN"] as const;
+export const COMMAND_TYPES = ["START_SESSION", "STOP_SESSION", "DELETE_SESSION", "DRAIN", "UNDRAIN"] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
 /**
@@ -28,8 +28,8 @@ export const workerCommands = sqliteTable(
   },
   (t) => [
     index("worker_commands_pending_idx").on(t.workerId, t.ackedAt),
-    check("worker_commands_type_check", sql`${t.type} IN ('START_SESSION', 'STOP_SESSION', 'DELETE_SESSION', 'DRAIN')`),
-    check("worker_commands_session_check", sql`(${t.type} = 'DRAIN') = (${t.sessionId} IS NULL)`),
+    check("worker_commands_type_check", sql`${t.type} IN ('START_SESSION', 'STOP_SESSION', 'DELETE_SESSION', 'DRAIN', 'UNDRAIN')`),
+    check("worker_commands_session_check", sql`(${t.type} IN ('DRAIN', 'UNDRAIN')) = (${t.sessionId} IS NULL)`),
   ],
 );
 export type CommandRow = typeof workerCommands.$inferSelect;

@@ -66,6 +66,16 @@ const envelope = {
   ),
   event: EventName,
   timestamp: t.Optional(Timestamp),
+  epoch: t.Optional(
+    t.Integer({
+      minimum: 0,
+      description:
+        "Addition to contract A: the session's ownership-lease epoch on the reporting worker. It grows each time the session changes hands; " +
+        "a session status from an epoch older than one already seen is refused with 409 STALE_EPOCH (it comes from a worker the session moved away from). " +
+        "Messages and message statuses are stored whatever their epoch: they happened while that worker owned the session.",
+      examples: [7],
+    }),
+  ),
 };
 
 export const WorkerEventBody = t.Object({

@@ -33,6 +33,8 @@ export interface EventServiceDeps {
   orm: BunSQLiteDatabase;
   ledger: EventLedger;
   isKnownWorker(workerId: string): boolean;
+  /** Told of every session status applied (placement lets go of sessions that ended). */
+  onSessionStatus?(sessionId: string, workerId: string, status: SessionStatus): void;
   now(): number;
   log: Logger;
 }
@@ -77,7 +79,7 @@ export class EventService {
     if (sessionStatus !== undefined) {
       const data = checkPart(SessionData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);
-      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, data, sessionStatus, at));
+      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, data, sessionStatus, at, body.epoch));
     } else if (messageStatus !== undefined) {
       const data = checkPart(MessageEventData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);
@@ -87,7 +89,7 @@ export class EventService {
     } else if (body.event === "connection.update") {
       const data = checkPart(ConnectionUpdateData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);
-      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, connectionSessionData(data), connectionStatus(data), at));
+      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, connectionSessionData(data), connectionStatus(data), at, body.epoch));
     } else if (PASSTHROUGH_EVENTS.has(body.event)) {
       requireSession(body);
       this.record("events", workerId, body, () => {});
@@ -102,7 +104,7 @@ export class EventService {
   receiveSessionStatus(body: Static<typeof SessionStatusBody>): void {
     const implied = SESSION_EVENTS.get(body.event);
     if (implied === undefined) this.noteUnknown(body.event, body.workerId);
-    this.record("session-status", body.workerId, body, (at) => this.applySession(body.event, body.sessionId, body.workerId, body.data, implied ?? null, at));
+    this.record("session-status", body.workerId, body, (at) => this.applySession(body.event, body.sessionId, body.workerId, body.data, implied ?? null, at, body.epoch));
   }
 
   /** `POST /webhooks/message-status`: whatever its name, the event updates the message. */
@@ -116,8 +118,10 @@ export class EventService {
     this.commit(source, workerId, body, apply, this.deps.now());
   }
 
-  private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number): void {
-    applySessionUpdate(this.deps.orm, { sessionId, workerId, status: data.status ?? implied ?? undefined, data, at });
+  private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number, epoch: number | undefined): void {
+    const status = data.status ?? implied ?? undefined;
+    applySessionUpdate(this.deps.orm, { sessionId, workerId, status, data, at, ...(epoch !== undefined && { epoch }) });
+    if (status !== undefined) this.deps.onSessionStatus?.(sessionId, workerId, status);
     this.deps.log.debug({ event, sessionId, workerId, status: data.status ?? implied }, "session event applied");
   }
 

@@ -1,5 +1,6 @@
 import type { Static } from "elysia";
-import { ne } from "drizzle-orm";
+import { eq, ne } from "drizzle-orm";
+import { AppError } from "../../http/errors.ts";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { sessions, type SessionRow, type SessionStatus } from "../../sessions/schema.ts";
 import type { SessionData } from "./model.ts";
@@ -14,6 +15,8 @@ export interface SessionUpdate {
   status?: SessionStatus;
   data: Static<typeof SessionData>;
   at: number;
+  /** The reporter's lease epoch, when it sent one. */
+  epoch?: number;
 }
 
 /**
@@ -25,6 +28,12 @@ export interface SessionUpdate {
 export function applySessionUpdate(orm: BunSQLiteDatabase, u: SessionUpdate): void {
   const { data, at } = u;
   const set: Partial<SessionRow> = { updatedAt: at, lastActivityAt: at, workerId: u.status === "deleted" ? null : u.workerId };
+  if (u.epoch !== undefined) {
+    const seen = orm.select({ epoch: sessions.leaseEpoch }).from(sessions).where(eq(sessions.id, u.sessionId)).get()?.epoch ?? null;
+    // Thrown inside the event's transaction: the stale report is not stored either.
+    if (seen !== null && u.epoch < seen) throw new AppError(409, "STALE_EPOCH", `Session ${u.sessionId} moved on: epoch ${u.epoch} is older than ${seen}`);
+    set.leaseEpoch = u.epoch;
+  }
   if (u.status) set.status = u.status;
   // Stored as E.164 digits without "+", like the rest of the sessions table.
   if (data.phoneNumber) set.phoneNumber = data.phoneNumber.replace(/^\+/, "");

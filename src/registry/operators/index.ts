@@ -7,7 +7,7 @@ import { DrainResponse, MetricsPageResponse, MetricsQuery, WorkerDetailResponse,
 import type { WorkerReads } from "./service.ts";
 
 const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>` or `X-API-Key`); the worker token is refused.";
-const responses = { 404: ErrorResponse, ...errorResponses };
+const responses = { 404: ErrorResponse, 409: ErrorResponse, ...errorResponses };
 
 /** Operator views of the registry, on the integrator API key. */
 export function operatorRoutes(reads: WorkerReads, registry: WorkerRegistry, apiKey: string) {
@@ -44,7 +44,22 @@ export function operatorRoutes(reads: WorkerReads, registry: WorkerRegistry, api
       {
         params: WorkerParams,
         response: { 202: DrainResponse, ...responses },
-        detail: { summary: "Drain a worker", description: `${AUTH} Queues a DRAIN command for the worker's next heartbeat: it takes no new sessions.` },
+        detail: {
+          summary: "Drain a worker",
+          description: `${AUTH} The worker goes to MAINTENANCE at once: its sessions move to other workers (those that fit nowhere stay until room appears), and a DRAIN command tells it to take no new ones. Undo with /undrain.`,
+        },
+      },
+    )
+    .post(
+      "/:workerId/undrain",
+      ({ params, set }) => {
+        set.status = 202;
+        return { success: true as const, data: { command: registry.undrain(params.workerId) } };
+      },
+      {
+        params: WorkerParams,
+        response: { 202: DrainResponse, ...responses },
+        detail: { summary: "Undrain a worker", description: `${AUTH} Ends a drain: the worker is ONLINE again and takes sessions; rebalancing moves some back to it gradually.` },
       },
     );
 }

@@ -1,8 +1,7 @@
 import { t } from "elysia";
 import { Command } from "../commands/model.ts";
-import { Environment, SessionStatus, Timestamp, WorkerStatus } from "../model.ts";
+import { Environment, Nullable, SessionStatus, Timestamp, WorkerStatus } from "../model.ts";
 
-const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Union([schema, t.Null()]);
 const Gauge = Nullable(t.Number());
 
 export const MetricsView = t.Object({

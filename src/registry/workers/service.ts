@@ -15,7 +15,10 @@ import type { WorkerStore } from "./store.ts";
 /** Sessions in these states run nowhere, so a restarting worker is not asked to run them. */
 export const NOT_RUNNING: SessionStatus[] = ["stopped", "logged_out", "deleted"];
 
-type OfflineReason = "unregistered" | "heartbeat_timeout";
+type OfflineReason = "unregistered" | "heartbeat_timeout" | "lease_lapsed";
+
+/** Told whenever a worker's standing changes (registered, status, offline), after it is saved. */
+export type WorkerObserver = (worker: WorkerRow) => void;
 
 export interface WorkerRegistryDeps {
   store: WorkerStore;
@@ -39,6 +42,7 @@ export class WorkerRegistry {
   private readonly lastMetrics = new Map<string, WorkerMetricsRow>();
   /** Liveness counts from here at the earliest, so a coordinator restart does not time out every worker at once. */
   private readonly startedAt: number;
+  private observer: WorkerObserver = () => undefined;
 
   constructor(private readonly deps: WorkerRegistryDeps) {
     this.startedAt = deps.now();
@@ -47,6 +51,10 @@ export class WorkerRegistry {
       const m = deps.store.latestMetrics(w);
       if (m) this.lastMetrics.set(w.id, m);
     }
+  }
+
+  observe(observer: WorkerObserver): void {
+    this.observer = observer;
   }
 
   /**
@@ -97,6 +105,7 @@ export class WorkerRegistry {
     else this.track(row);
     if (displaced) this.deps.log.warn({ workerId: row.id, endpoint: row.endpoint, previous: displaced.id }, "worker took over the endpoint of an offline worker");
     this.deps.log.info({ workerId: row.id, endpoint: row.endpoint, restart: existing !== undefined }, "worker registered");
+    this.observer(this.byId.get(row.id) ?? row);
     return { assignedSessions: this.assignedSessions(row.id) };
   }
 
@@ -106,7 +115,9 @@ export class WorkerRegistry {
     this.deps.writer.throwIfFailing();
     const now = this.deps.now();
     if (w.status === "OFFLINE" && body.status !== "OFFLINE") this.deps.log.info({ workerId }, "worker is heartbeating again");
-    w.status = body.status;
+    const previous = w.status;
+    // An operator's DRAIN or UNDRAIN the worker has not acknowledged yet outranks what it still reports.
+    w.status = this.deps.commands.pendingStatus(workerId) ?? body.status;
     w.lastHeartbeat = now;
     w.currentSessions = body.sessions?.total ?? w.currentSessions;
     w.updatedAt = now;
@@ -114,7 +125,9 @@ export class WorkerRegistry {
     const metrics = metricsRow(workerId, body, now);
     this.lastMetrics.set(workerId, metrics);
     this.deps.writer.write(w, metrics);
-    return this.deps.commands.exchange(workerId, body.ackCommandIds);
+    const commands = this.deps.commands.exchange(workerId, body.ackCommandIds);
+    if (w.status !== previous) this.observer(w);
+    return commands;
   }
 
   /** Marks the worker OFFLINE and unregistered; its heartbeats get 404 until it registers again. Repeating it is harmless. */
@@ -124,10 +137,40 @@ export class WorkerRegistry {
     if (w.unregisteredAt === null) this.markOffline(w, "unregistered");
   }
 
-  /** Asks the worker, through its next heartbeat, to take no new sessions. */
+  /**
+   * MAINTENANCE at once (placement moves its sessions away), and a DRAIN
+   * command for the worker's next heartbeat: it takes no new sessions.
+   */
   drain(workerId: string): Command {
-    this.registered(workerId);
-    return this.deps.commands.enqueue(workerId, { type: "DRAIN" });
+    return this.setMaintenance(workerId, "MAINTENANCE", "DRAIN");
+  }
+
+  /** Ends a drain: ONLINE again at once, and UNDRAIN for the worker; rebalancing brings sessions back. */
+  undrain(workerId: string): Command {
+    return this.setMaintenance(workerId, "ONLINE", "UNDRAIN");
+  }
+
+  private setMaintenance(workerId: string, status: "ONLINE" | "MAINTENANCE", type: "DRAIN" | "UNDRAIN"): Command {
+    const w = this.registered(workerId);
+    if (w.status === "OFFLINE") throw new AppError(409, "WORKER_OFFLINE", `Worker ${workerId} is OFFLINE`);
+    const command = this.deps.store.sqlite.transaction(() => {
+      w.status = status;
+      w.updatedAt = this.deps.now();
+      this.deps.store.saveWorker(w);
+      return this.deps.commands.enqueue(workerId, { type });
+    })();
+    this.deps.log.info({ workerId, status }, type === "DRAIN" ? "worker drained by the operator" : "worker undrained by the operator");
+    this.observer(w);
+    return command;
+  }
+
+  /**
+   * The worker's liveness key lapsed with its session leases: it is dead (or
+   * cut off from Redis) whatever its last heartbeat said.
+   */
+  leaseLapsed(workerId: string): void {
+    const w = this.byId.get(workerId);
+    if (w && isLive(w)) this.markOffline(w, "lease_lapsed");
   }
 
   /** Marks every live worker silent for longer than `timeoutMs` OFFLINE. Returns their ids. */
@@ -159,7 +202,7 @@ export class WorkerRegistry {
     return this.deps.orm
       .select({ id: sessions.id })
       .from(sessions)
-      .where(and(eq(sessions.workerId, workerId), notInArray(sessions.status, NOT_RUNNING)))
+      .where(eq(sessions.placedOn, workerId))
       .orderBy(sessions.id)
       .all()
       .map((s) => s.id);
@@ -201,6 +244,7 @@ export class WorkerRegistry {
       });
     })();
     this.deps.log.warn({ workerId: w.id, reason }, "worker is OFFLINE");
+    this.observer(w);
   }
 }
 

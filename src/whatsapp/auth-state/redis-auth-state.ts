@@ -87,10 +87,13 @@ export interface RedisAuthState {
  * Signal state back under the new one. Keys share the `{sessionId}` hash tag
  * with the lease so they stay in one slot on Redis Cluster.
  */
+/** Where a session's credentials live: present once a session has started, gone after logout or DELETE. */
+export const authCredsKey = (sessionId: string): string => `wag:auth:{${sessionId}}:creds`;
+
 export async function useRedisAuthState(redis: Redis, sessionId: string, key: Uint8Array, fence: AuthFence): Promise<RedisAuthState> {
   const box = new SealedBox(key);
   const prefix = `wag:auth:{${sessionId}}`;
-  const credsKey = `${prefix}:creds`;
+  const credsKey = authCredsKey(sessionId);
   const typeKey = (type: string) => `${prefix}:keys:${type}`;
   const slot = (type: string, id: string) => `${sessionId}|${type}|${id}`;
   const encode = (value: unknown, s: string) => box.seal(JSON.stringify(value, BufferJSON.replacer), s);

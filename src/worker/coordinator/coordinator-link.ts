@@ -57,6 +57,25 @@ export class CoordinatorLink {
     this.schedule(0);
   }
 
+  /**
+   * Heartbeats now with `status`, out of turn, and waits (at most
+   * `timeoutMs`) for the answer: a stopping worker says MAINTENANCE first so
+   * the coordinator places its sessions elsewhere before they close here.
+   */
+  async announce(status: "ONLINE" | "MAINTENANCE", timeoutMs: number): Promise<boolean> {
+    this.status = status;
+    if (!this.registered) return false;
+    const sent = this.loop.then(() => this.heartbeat()).then(
+      () => true,
+      (err: unknown) => {
+        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not tell the coordinator; it will learn from the leases");
+        return false;
+      },
+    );
+    this.loop = sent.then(() => undefined);
+    return Promise.race([sent, Bun.sleep(timeoutMs).then(() => false)]);
+  }
+
   /** Stops heartbeating and unregisters (best effort: the coordinator may be gone). */
   async stop(): Promise<void> {
     this.running = false;
@@ -120,6 +139,7 @@ export class CoordinatorLink {
     if (this.inFlight.has(id)) return;
     this.inFlight.add(id);
     if (command.type === "DRAIN") this.status = "MAINTENANCE";
+    if (command.type === "UNDRAIN") this.status = "ONLINE";
     this.deps
       .execute(command)
       .catch((err: unknown) => this.deps.log.warn({ err: err instanceof Error ? err.message : String(err), command: command.type }, "a coordinator command failed"))

@@ -44,6 +44,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
+/** How often a waiting acquire looks again: a hand-over costs at most this on top of the old owner's close. */
+const ACQUIRE_POLL_MS = 100;
+
 export const leaseKey = (sessionId: string): string => `wag:lease:{${sessionId}}`;
 const epochKey = (sessionId: string): string => `wag:lease-epoch:{${sessionId}}`;
 
@@ -55,7 +58,21 @@ export class SessionLeases {
     readonly ttlMs: number,
   ) {}
 
-  async acquire(sessionId: string): Promise<Acquired> {
+  /**
+   * Takes the lease, waiting up to `waitMs` while another worker holds it:
+   * during a hand-over the old owner lets go within moments (closing its
+   * socket first), and after a crash its lease lapses within the TTL.
+   */
+  async acquire(sessionId: string, waitMs = 0): Promise<Acquired> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const got = await this.tryAcquire(sessionId);
+      if (got.ok || Date.now() >= deadline) return got;
+      await Bun.sleep(Math.min(ACQUIRE_POLL_MS, Math.max(1, deadline - Date.now())));
+    }
+  }
+
+  private async tryAcquire(sessionId: string): Promise<Acquired> {
     const [ok, value] = (await ACQUIRE.run(this.redis, [leaseKey(sessionId), epochKey(sessionId)], [this.owner.workerId, this.owner.instanceId, this.ttlMs])) as [number, string];
     if (ok !== 1) return { ok: false, holder: value.split("|")[0] ?? value };
     return { ok: true, fence: { key: leaseKey(sessionId), token: value, epoch: Number(value.split("|").at(-1)) } };
@@ -64,6 +81,11 @@ export class SessionLeases {
   /** False when the lease was lost (expired and taken, or deleted): stop using the session at once. */
   async renew(fence: Fence): Promise<boolean> {
     return (await RENEW.run(this.redis, [fence.key], [fence.token, this.ttlMs])) === 1;
+  }
+
+  /** Whether the lease still holds this exact value: checked before a job acts on the session. */
+  async holds(fence: Fence): Promise<boolean> {
+    return (await this.redis.get(fence.key)) === fence.token;
   }
 
   async release(fence: Fence): Promise<void> {

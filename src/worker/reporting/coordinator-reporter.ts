@@ -56,30 +56,32 @@ export class CoordinatorReporter implements Reporter {
     this.eventsPath = `/api/v1/workers/${encodeURIComponent(workerId)}/events`;
   }
 
-  session(sessionId: string, change: SessionChange): void {
+  session(sessionId: string, change: SessionChange, epoch?: number): void {
     // connection.update first: the coordinator also reads a status from it, and the more precise
     // session-status report that follows (pairing_code, reconnecting, error) must have the last word.
     const update = connectionUpdate(change);
-    if (update) this.queue(sessionId, this.eventsPath, { event: update.event, sessionId, data: update.data });
+    const fenced = epoch === undefined ? {} : { epoch };
+    if (update) this.queue(sessionId, this.eventsPath, { event: update.event, sessionId, data: update.data, ...fenced });
     if (change.kind !== "created") {
       const { event, data } = sessionStatus(change);
-      this.queue(sessionId, "/api/v1/webhooks/session-status", { event, sessionId, data });
+      this.queue(sessionId, "/api/v1/webhooks/session-status", { event, sessionId, data, ...fenced });
     }
     const status = change.kind === "status" ? { status: change.status, ...(change.error && { error: change.error }) } : {};
-    this.queue(sessionId, this.eventsPath, { event: lifecycleEvent(change), sessionId, data: change.kind === "connected" ? { status: "connected", phoneNumber: `+${change.phoneNumber}` } : status });
+    this.queue(sessionId, this.eventsPath, { event: lifecycleEvent(change), sessionId, data: change.kind === "connected" ? { status: "connected", phoneNumber: `+${change.phoneNumber}` } : status, ...fenced });
   }
 
-  traffic(sessionId: string, event: TrafficEvent): void {
+  traffic(sessionId: string, event: TrafficEvent, epoch?: number): void {
+    const fenced = epoch === undefined ? {} : { epoch };
     if (event.type === "message_status") {
       const data = { messageId: event.messageId, status: event.status, to: event.participant ?? event.remoteJid, [STATUS_TIME[event.status]]: new Date(event.at).toISOString(), ...(event.error && { error: event.error }) };
-      this.queue(sessionId, "/api/v1/webhooks/message-status", { event: "message_status", sessionId, data });
+      this.queue(sessionId, "/api/v1/webhooks/message-status", { event: "message_status", sessionId, data, ...fenced });
       return;
     }
     const { event: name, data } = trafficEvent(event);
-    this.queue(sessionId, this.eventsPath, { event: name, sessionId, data });
+    this.queue(sessionId, this.eventsPath, { event: name, sessionId, data, ...fenced });
     if (event.type !== "messages" || event.upsertType !== "notify") return;
     for (const m of event.messages) {
-      if (!m.key.fromMe) this.queue(sessionId, this.eventsPath, { event: "message_received", sessionId, data: { messageId: m.key.id, from: m.key.participant ?? m.key.remoteJid, ...(m.pushName && { pushName: m.pushName }) } });
+      if (!m.key.fromMe) this.queue(sessionId, this.eventsPath, { event: "message_received", sessionId, data: { messageId: m.key.id, from: m.key.participant ?? m.key.remoteJid, ...(m.pushName && { pushName: m.pushName }) }, ...fenced });
     }
   }
 
@@ -121,6 +123,11 @@ export function coordinatorDelivery(client: CoordinatorClient, log: Logger, onUn
         return "retry";
       }
       if (err.transient) return "retry";
+      if (err.code === "STALE_EPOCH") {
+        // Expected after a hand-over: the session's new owner has reported since.
+        log.debug({ path: item.path }, "the coordinator refused a report from before the session moved");
+        return "rejected";
+      }
       log.error({ err: err.message, path: item.path }, "the coordinator refused a report; it is kept in the outbox's dead list");
       return "rejected";
     }

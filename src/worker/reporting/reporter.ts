@@ -29,8 +29,13 @@ export type WorkerLifecycle = "worker_started" | "worker_stopping" | "worker_err
  * once; implementations queue durably and deliver in order per session.
  */
 export interface Reporter {
-  session(sessionId: string, change: SessionChange): void;
-  traffic(sessionId: string, event: TrafficEvent): void;
+  /**
+   * `epoch` is the session's ownership lease epoch when a running session
+   * reports: the coordinator refuses a status from an older epoch than it has
+   * seen (a late report from the worker the session moved away from).
+   */
+  session(sessionId: string, change: SessionChange, epoch?: number): void;
+  traffic(sessionId: string, event: TrafficEvent, epoch?: number): void;
   messageSent(sessionId: string, sent: MessageResult, jobId: string): void;
   /** A send job failed for good (no attempts left, or a permanent failure). */
   messageFailed(sessionId: string, failed: { jobId: string; to?: string; error: string }): void;

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import { JobFailure } from "../../jobs/failure.ts";
+import { KeyedSerializer } from "../../platform/keyed-serializer.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { useRedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
+import { authCredsKey, useRedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
 import type { WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { SessionLeases } from "../ownership/session-lease.ts";
 import type { Reporter } from "../reporting/reporter.ts";
@@ -22,6 +23,14 @@ export interface SessionHostDeps {
   startWaitMs?: number;
   /** How long a send waits for a reconnect in progress. */
   sendWaitMs?: number;
+  /** How long a start waits for another worker to let go of the session's lease (a hand-over in progress). */
+  leaseWaitMs: number;
+  /**
+   * Coordinated workers: whether the coordinator placed the session here. A
+   * job for such a session that is not running yet starts it (it is moving
+   * here); standalone workers have no such notion.
+   */
+  placedHere?: (sessionId: string) => Promise<boolean>;
 }
 
 /** contract A's heartbeat `sessions` counts. */
@@ -42,9 +51,11 @@ export interface SessionCounts {
  */
 export class SessionHost {
   private readonly runners = new Map<string, SessionRunner>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly order = new KeyedSerializer();
   /** Sessions that ended in error or gave up: still counted until started again. */
   private readonly failed = new Map<string, "error" | "disconnected">();
+  /** Stopped here by STOP_SESSION: not resumed from the placement until a START_SESSION. */
+  private readonly stopped = new Set<string>();
   private readonly membersKey: string;
   messageCount = 0;
   accepting = true;
@@ -55,14 +66,7 @@ export class SessionHost {
 
   /** Runs `task` after every earlier task of the same session: contract B's per-session order. */
   serialize<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(sessionId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(task);
-    this.chains.set(sessionId, next);
-    const cleanup = () => {
-      if (this.chains.get(sessionId) === next) this.chains.delete(sessionId);
-    };
-    next.then(cleanup, cleanup);
-    return next;
+    return this.order.run(sessionId, task);
   }
 
   async start(sessionId: string, pairingPhone?: string): Promise<RunnerState> {
@@ -70,9 +74,15 @@ export class SessionHost {
     if (running && !running.isEnded) return running.state;
     if (!this.accepting) throw new JobFailure("SESSION_NOT_CONNECTED", "this worker is draining and takes no new sessions");
     if (this.runners.size >= this.deps.maxSessions) throw new JobFailure("SESSION_NOT_CONNECTED", `this worker already hosts MAX_SESSIONS (${this.deps.maxSessions}) sessions`);
-    const acquired = await this.deps.leases.acquire(sessionId);
+    const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
     if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
+    // The wait may have outlasted a drain or a shutdown.
+    if (!this.accepting) {
+      await this.deps.leases.release(acquired.fence);
+      throw new JobFailure("SESSION_NOT_CONNECTED", "this worker is draining and takes no new sessions");
+    }
     this.failed.delete(sessionId);
+    this.stopped.delete(sessionId);
     const log = this.deps.log.child({ sessionId });
     const runner: SessionRunner = new SessionRunner({
       sessionId,
@@ -104,6 +114,7 @@ export class SessionHost {
   }
 
   async stop(sessionId: string): Promise<"stopped"> {
+    this.stopped.add(sessionId);
     const runner = this.runners.get(sessionId);
     if (runner) await runner.stop();
     else {
@@ -119,7 +130,7 @@ export class SessionHost {
     const runner = this.runners.get(sessionId);
     if (runner) await runner.delete();
     else {
-      const acquired = await this.deps.leases.acquire(sessionId);
+      const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
       if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
       try {
         await (await useRedisAuthState(this.deps.redis, sessionId, this.deps.authKey, acquired.fence)).clear();
@@ -128,18 +139,50 @@ export class SessionHost {
       }
     }
     this.failed.delete(sessionId);
+    this.stopped.delete(sessionId);
     await this.deps.redis.srem(this.membersKey, sessionId);
     this.deps.reporter.session(sessionId, { kind: "status", status: "deleted" });
     return "deleted";
   }
 
-  /** The session's open socket, or a job failure saying why there is none. */
+  /**
+   * The session moved away: close its socket without a word and let go of
+   * its lease (after the socket closed), keeping the auth for the new owner.
+   */
+  async release(sessionId: string): Promise<void> {
+    const runner = this.runners.get(sessionId);
+    if (runner) await runner.handOff();
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.runners.get(sessionId)?.isEnded === false;
+  }
+
+  /** Stopped, or ended in error or gave up here: not resumed until a START_SESSION says so. */
+  heldBack(sessionId: string): boolean {
+    return this.failed.has(sessionId) || this.stopped.has(sessionId);
+  }
+
+  running(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  /**
+   * The session's open socket, or a job failure saying why there is none. The
+   * lease is checked in Redis first: a worker that just woke from a long
+   * pause must not send as a session another worker has taken over.
+   */
   async socket(sessionId: string): Promise<WhatsAppSession> {
+    if (!this.runners.has(sessionId) && this.accepting && !this.heldBack(sessionId) && (await this.deps.placedHere?.(sessionId))) await this.start(sessionId);
     const runner = this.runners.get(sessionId);
     const socket = runner ? await runner.connectedSocket(this.deps.sendWaitMs ?? 10_000) : null;
-    if (socket) return socket;
+    if (socket && runner) {
+      if (await this.deps.leases.holds(runner.fence)) return socket;
+      runner.abandon();
+      throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" moved to another worker`);
+    }
     if (runner) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is ${runner.state}`);
-    const known = (await this.deps.redis.exists(`wag:auth:{${sessionId}}:creds`)) === 1;
+    const known = (await this.deps.redis.exists(authCredsKey(sessionId))) === 1;
     if (!known) throw new JobFailure("SESSION_NOT_FOUND", `session "${sessionId}" was never started, or was deleted`);
     throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is not running on this worker (stopped, or waiting for START_SESSION)`);
   }
@@ -173,14 +216,20 @@ export class SessionHost {
       [...this.runners.values()].map(async (runner) => {
         if (await this.deps.leases.renew(runner.fence).catch(() => true)) return;
         runner.abandon();
+        // Moved away while this worker was cut off: nothing to take back.
+        if (this.deps.placedHere && !(await this.deps.placedHere(runner.sessionId).catch(() => false))) return;
         await this.start(runner.sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId: runner.sessionId }, "session lease lost and not regained"));
       }),
     );
   }
 
-  /** Closes every socket, keeping auth and membership so the next start resumes them. */
-  async shutdown(): Promise<void> {
+  /**
+   * Closes every socket, keeping auth and membership so the next start
+   * resumes them. A hand-over closes them without a word: the sessions'
+   * new owners report from here on.
+   */
+  async shutdown(handOver: boolean): Promise<void> {
     this.accepting = false;
-    await Promise.all([...this.runners.values()].map((r) => r.stop("disconnected", "the worker is stopping")));
+    await Promise.all([...this.runners.values()].map((r) => (handOver ? r.handOff() : r.stop("disconnected", "the worker is stopping"))));
   }
 }

@@ -57,6 +57,8 @@ export class SessionRunner {
   private qrCount = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
+  /** Settles when the current socket has emitted its close: until then WhatsApp may still see it. */
+  private socketClosed: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<() => void>();
   /** Reports leave in the order things happened, even when one needs async work (the QR image). */
   private reports: Promise<void> = Promise.resolve();
@@ -95,8 +97,7 @@ export class SessionRunner {
   /** STOP_SESSION: close the socket, keep the auth. */
   async stop(status: "stopped" | "disconnected" = "stopped", error?: string): Promise<void> {
     if (this.ended) return;
-    this.end(status === "stopped" ? false : true);
-    this.socket?.close();
+    this.end(status === "stopped" ? false : true, this.closeSocket());
     this.setState(status);
     this.report({ kind: "status", status, ...(error && { error }) });
     await this.reports;
@@ -117,6 +118,20 @@ export class SessionRunner {
     await this.reports;
   }
 
+  /**
+   * The session moves to another worker: close the socket without a word (the
+   * new owner reports from here on) and keep the auth. The lease is let go
+   * only once the socket has closed, so WhatsApp never sees the session
+   * connected twice.
+   */
+  async handOff(): Promise<void> {
+    if (this.ended) return;
+    const closed = this.closeSocket();
+    this.end(true, closed);
+    this.setState("stopped");
+    await closed;
+  }
+
   /** The lease went to someone else: stop touching the session at once, and report nothing more. */
   abandon(): void {
     if (this.ended) return;
@@ -129,7 +144,12 @@ export class SessionRunner {
   private open(pairingPhone?: string): void {
     const auth = this.auth;
     if (!auth || this.ended) return;
-    const onEvent = (event: DriverEvent): void => this.onEvent(socket, event);
+    let closed = (): void => undefined;
+    this.socketClosed = new Promise((resolve) => (closed = resolve));
+    const onEvent = (event: DriverEvent): void => {
+      if (event.type === "close") closed();
+      this.onEvent(socket, event);
+    };
     const socket = this.deps.driver.open({
       sessionId: this.sessionId,
       auth: { state: auth.state, saveCreds: () => this.guard(auth.saveCreds()) },
@@ -138,6 +158,14 @@ export class SessionRunner {
       log: this.deps.log,
     });
     this.socket = socket;
+  }
+
+  /** Closes the current socket; resolves once it has closed (at once if there is none). */
+  private closeSocket(): Promise<void> {
+    if (!this.socket) return Promise.resolve();
+    const closed = this.socketClosed;
+    this.socket.close();
+    return closed;
   }
 
   private onEvent(socket: WhatsAppSession, event: DriverEvent): void {
@@ -150,7 +178,7 @@ export class SessionRunner {
         this.setState("qr_required");
         this.enqueue(async () => {
           const qrCode = await qrDataUrl(event.qr);
-          this.deps.reporter.session(this.sessionId, { kind: "qr", qr: event.qr, qrCode, expiresAt });
+          this.deps.reporter.session(this.sessionId, { kind: "qr", qr: event.qr, qrCode, expiresAt }, this.deps.fence.epoch);
         });
         return;
       }
@@ -170,16 +198,16 @@ export class SessionRunner {
         return;
       case "messages":
         if (event.upsertType === "notify") this.deps.onIncoming(event.messages.filter((m) => !m.key.fromMe).length);
-        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event, this.deps.fence.epoch));
         return;
       case "message_status":
         // The server's ack ("sent") is what a send job waits for, and the job reports it as message_sent
         // with its job id; forwarding the ack too would double the busiest report of all.
         if (event.status === "sent") return;
-        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event, this.deps.fence.epoch));
         return;
       default:
-        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event));
+        this.enqueue(() => this.deps.reporter.traffic(this.sessionId, event, this.deps.fence.epoch));
     }
   }
 
@@ -245,7 +273,7 @@ export class SessionRunner {
   }
 
   private report(change: Parameters<Reporter["session"]>[1]): void {
-    this.enqueue(() => this.deps.reporter.session(this.sessionId, change));
+    this.enqueue(() => this.deps.reporter.session(this.sessionId, change, this.deps.fence.epoch));
   }
 
   private enqueue(step: () => void | Promise<void>): void {

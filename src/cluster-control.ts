@@ -1,0 +1,61 @@
+import type { AnyElysia } from "elysia";
+import type { Redis } from "ioredis";
+import type { Config } from "./config/config.ts";
+import { JobResultStore } from "./jobs/result-store.ts";
+import type { GatewayDatabase } from "./platform/db/database.ts";
+import type { Logger } from "./platform/logger.ts";
+import { placementRoutes } from "./placement/index.ts";
+import { LivenessMonitor } from "./placement/liveness-monitor.ts";
+import { PlacementMirror } from "./placement/placement-mirror.ts";
+import { Rebalancer } from "./placement/rebalancer.ts";
+import { PlacementService } from "./placement/service.ts";
+import type { Registry } from "./registry/index.ts";
+import { JobRouter } from "./routing/job-router.ts";
+
+/** How often the coordinator looks for lapsed workers: a small part of the failover time. */
+const LIVENESS_CHECK_MS = 500;
+
+export interface ClusterControl {
+  plugins: AnyElysia[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The coordinator's side of running many workers: placement (with its Redis
+ * copy, failover on lapsed leases, drains and rebalancing) and the router
+ * that takes every `whatsapp-jobs` job to the worker its session is on.
+ */
+export function createClusterControl(opts: { config: Config; db: GatewayDatabase; redis: Redis; registry: Registry; apiKey: string; log: Logger }): ClusterControl {
+  const { config, db, redis, registry, log } = opts;
+  const workers = registry.workers;
+  const placement = new PlacementService({ db, workers, mirror: new PlacementMirror(redis), now: Date.now, log: log.child({ part: "placement" }) });
+  const monitor = new LivenessMonitor({ redis, workers, placement, intervalMs: LIVENESS_CHECK_MS, log });
+  const rebalancer = new Rebalancer({ orm: db.orm, placement, workers, perMinute: config.rebalancePerMinute, now: Date.now, log });
+  const router = new JobRouter({ connection: redis, placement, workers, results: new JobResultStore(redis), concurrency: config.routerConcurrency, log: log.child({ part: "router" }) });
+  const report = (what: string) => (err: unknown) => log.error({ err }, `placement: could not ${what}`);
+
+  workers.observe((w) => {
+    if (w.unregisteredAt !== null || w.status === "OFFLINE") placement.evacuate(w.id, "failover").catch(report("fail a worker's sessions over"));
+    else if (w.status === "MAINTENANCE") placement.evacuate(w.id, "drain").catch(report("drain a worker"));
+    else placement.placePending().catch(report("place waiting sessions"));
+  });
+  registry.watchSessions((sessionId, workerId, status) => placement.noteStatus(sessionId, workerId, status));
+
+  return {
+    plugins: [placementRoutes(placement, workers, opts.apiKey)],
+    async start() {
+      await placement.start();
+      // Sessions left on workers that died while this coordinator was down move now.
+      for (const w of workers.all()) if ((w.unregisteredAt !== null || w.status === "OFFLINE") && placement.sessionsOn(w.id).length > 0) await placement.evacuate(w.id, "failover");
+      monitor.start();
+      rebalancer.start();
+      router.start();
+    },
+    async stop() {
+      await router.stop();
+      rebalancer.stop();
+      monitor.stop();
+    },
+  };
+}

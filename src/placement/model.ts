@@ -1,0 +1,39 @@
+import { t } from "elysia";
+import { Nullable, SessionId, Timestamp, WorkerId, WorkerStatus, integer, oneOf } from "../registry/model.ts";
+import { PLACEMENT_REASONS } from "./schema.ts";
+
+export const WorkerPlacement = t.Object({
+  workerId: WorkerId,
+  status: WorkerStatus,
+  maxSessions: integer({ minimum: 1, examples: [50] }),
+  sessions: t.Array(SessionId, { description: "Sessions placed on this worker (it runs them, or is taking them over)" }),
+});
+
+export const PlacementMap = t.Object({
+  workers: t.Array(WorkerPlacement, { description: "Every registered worker, with the sessions placed on it" }),
+  pending: t.Array(SessionId, { description: "Sessions waiting for a worker with room (status pending_capacity), oldest first" }),
+});
+export const PlacementMapResponse = t.Object({ success: t.Literal(true), data: PlacementMap });
+
+export const PlacementEntry = t.Object({
+  sessionId: SessionId,
+  from: Nullable(WorkerId),
+  to: Nullable(t.String({ description: "Null: taken off every worker (stopped, ended, or waiting for capacity)" })),
+  reason: oneOf(PLACEMENT_REASONS, {
+    description:
+      "start: placed for START_SESSION; failover: its worker died; drain: its worker drains or stops; rebalance: evening out load; move: an operator asked; capacity: waited for room (to null) or got it; stop: STOP or DELETE; ended: logged out or gave up",
+  }),
+  at: Timestamp,
+});
+
+export const HistoryQuery = t.Object({
+  sessionId: t.Optional(SessionId),
+  limit: t.Optional(t.String({ pattern: "^(?:[1-9][0-9]{0,2}|1000)$", description: "Entries, 1-1000 (default 100)", examples: ["100"] })),
+  before: t.Optional(t.String({ format: "date-time", description: "Only entries older than this (page with the last entry's `at`)" })),
+});
+export const HistoryResponse = t.Object({ success: t.Literal(true), data: t.Array(PlacementEntry) });
+
+export const MoveBody = t.Object({
+  workerId: t.Optional(WorkerId),
+});
+export const MoveResponse = t.Object({ success: t.Literal(true), data: t.Object({ sessionId: SessionId, from: WorkerId, to: WorkerId }) });
