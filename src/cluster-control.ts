@@ -36,7 +36,10 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
   const report = (what: string) => (err: unknown) => log.error({ err }, `placement: could not ${what}`);
 
   workers.observe((w) => {
-    if (w.unregisteredAt !== null || w.status === "OFFLINE") placement.evacuate(w.id, "failover").catch(report("fail a worker's sessions over"));
+    if (w.unregisteredAt !== null) placement.strand(w.id).catch(report("move a departed worker's sessions"));
+    // Lapsed leases prove the worker no longer runs its sessions; a silent heartbeat alone does not,
+    // so then sessions move only where there is room.
+    else if (w.status === "OFFLINE") placement.evacuate(w.id, "failover", w.offlineReason !== "lease_lapsed").catch(report("fail a worker's sessions over"));
     else if (w.status === "MAINTENANCE") placement.evacuate(w.id, "drain").catch(report("drain a worker"));
     else placement.placePending().catch(report("place waiting sessions"));
   });
@@ -47,7 +50,7 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
     async start() {
       await placement.start();
       // Sessions left on workers that died while this coordinator was down move now.
-      for (const w of workers.all()) if ((w.unregisteredAt !== null || w.status === "OFFLINE") && placement.sessionsOn(w.id).length > 0) await placement.evacuate(w.id, "failover");
+      for (const w of workers.all()) if (w.unregisteredAt === null && w.status === "OFFLINE" && placement.sessionsOn(w.id).length > 0) await placement.evacuate(w.id, "failover");
       monitor.start();
       rebalancer.start();
       router.start();

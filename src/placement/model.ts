@@ -21,7 +21,7 @@ export const PlacementEntry = t.Object({
   to: Nullable(t.String({ description: "Null: taken off every worker (stopped, ended, or waiting for capacity)" })),
   reason: oneOf(PLACEMENT_REASONS, {
     description:
-      "start: placed for START_SESSION; failover: its worker died; drain: its worker drains or stops; rebalance: evening out load; move: an operator asked; capacity: waited for room (to null) or got it; stop: STOP or DELETE; ended: logged out or gave up",
+      "start: placed for START_SESSION; failover: its worker died; drain: its worker drains or stops; rebalance: evening out load; move: an operator asked; capacity: waited for room (to null) or got it; stop: STOP or DELETE; ended: logged out or gave up; adopted: a worker reported running a session placed nowhere (e.g. started before this coordinator knew it)",
   }),
   at: Timestamp,
 });

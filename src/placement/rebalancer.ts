@@ -61,9 +61,9 @@ export class Rebalancer {
     const loads = this.deps.placement.loads().sort((a, b) => ratio(a) - ratio(b) || a.workerId.localeCompare(b.workerId));
     const roomy = loads.find((l) => l.placed < l.maxSessions);
     if (!roomy) return undefined;
-    // Drains left behind for want of room first.
+    // Sessions left on draining or departed workers for want of room come first.
     for (const w of this.deps.workers.all()) {
-      if (w.status !== "MAINTENANCE" || w.unregisteredAt !== null) continue;
+      if (w.status === "ONLINE" && w.unregisteredAt === null) continue;
       const sessionId = this.deps.placement.sessionsOn(w.id)[0];
       if (sessionId !== undefined) return { sessionId, to: roomy.workerId, reason: "drain" };
     }

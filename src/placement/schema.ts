@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const PLACEMENT_REASONS = ["start", "failover", "drain", "rebalance", "move", "capacity", "stop", "ended"] as const;
+export const PLACEMENT_REASONS = ["start", "failover", "drain", "rebalance", "move", "capacity", "stop", "ended", "adopted"] as const;
 export type PlacementReason = (typeof PLACEMENT_REASONS)[number];
 
 /** Every placement decision, for the operator API's history: where a session went, from where, and why. */

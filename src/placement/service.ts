@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt, notInArray, or } from "drizzle-orm";
 import { AppError } from "../http/errors.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -21,6 +21,8 @@ export interface WorkerLoad {
 
 /** Sessions that run nowhere on purpose: placement lets go of them. */
 const ENDED: ReadonlySet<SessionStatus> = new Set(["stopped", "logged_out", "deleted", "error"]);
+/** A worker reporting one of these runs the session. */
+const RUNNING: ReadonlySet<SessionStatus> = new Set(["connected", "connecting", "qr_required", "pairing_code", "reconnecting"]);
 
 /** A worker that may be given sessions: registered, ONLINE (not MAINTENANCE, not OFFLINE). */
 export function takesSessions(w: WorkerRow): boolean {
@@ -124,23 +126,56 @@ export class PlacementService {
     });
   }
 
-  /** The session ended on its worker (status report): placement lets go of it. */
+  /**
+   * A worker reported a session's status. One that ended lets go of its
+   * placement; one running where nothing placed it (a worker that started it
+   * while this coordinator was away or knew nothing of it) is adopted there.
+   */
   noteStatus(sessionId: string, workerId: string, status: SessionStatus): void {
-    if (!ENDED.has(status) || this.owner.get(sessionId) !== workerId) return;
-    void this.unplace(sessionId, "ended").catch((err: unknown) => this.deps.log.error({ err, sessionId }, "could not let go of an ended session"));
+    const owner = this.owner.get(sessionId);
+    const fail = (err: unknown) => this.deps.log.error({ err, sessionId }, "could not record a session's placement");
+    if (ENDED.has(status) && owner === workerId) void this.unplace(sessionId, "ended").catch(fail);
+    else if (RUNNING.has(status) && owner === undefined && !this.pending.has(sessionId)) {
+      void this.exclusive(async () => {
+        if (!this.owner.has(sessionId) && !this.pending.has(sessionId)) await this.assign(sessionId, workerId, "adopted");
+      }).catch(fail);
+    }
+  }
+
+  /**
+   * A worker left (unregistered): its sessions move where there is room;
+   * the rest stay placed on it, shown `disconnected`, and resume when it
+   * comes back or when the rebalancer finds them room.
+   */
+  strand(workerId: string): Promise<void> {
+    return this.exclusive(async () => {
+      for (const sessionId of this.sessionsOn(workerId)) {
+        const to = this.choose(workerId);
+        if (to !== undefined) await this.assign(sessionId, to, "drain");
+      }
+      const left = this.sessionsOn(workerId);
+      if (left.length === 0) return;
+      this.deps.db.orm
+        .update(sessions)
+        .set({ status: "disconnected", lastError: `its worker ${workerId} stopped; it resumes when a worker has room`, updatedAt: this.deps.now() })
+        .where(and(eq(sessions.placedOn, workerId), notInArray(sessions.status, [...ENDED])))
+        .run();
+      this.deps.log.warn({ workerId, sessions: left.length }, "worker left with sessions no other worker has room for");
+    });
   }
 
   /**
    * Moves every session off a worker that died or drains. After a death,
-   * those that fit nowhere wait for capacity; a draining worker keeps those
-   * running until room appears (the rebalancer moves them then).
+   * those that fit nowhere wait for capacity; a draining worker (or one that
+   * may only be cut off from the coordinator) keeps those until room appears
+   * (the rebalancer moves them then).
    */
-  evacuate(workerId: string, reason: "failover" | "drain"): Promise<number> {
+  evacuate(workerId: string, reason: "failover" | "drain", keepWithoutRoom = reason === "drain"): Promise<number> {
     return this.exclusive(async () => {
       let moved = 0;
       for (const sessionId of this.sessionsOn(workerId)) {
         const to = this.choose(workerId);
-        if (to === undefined && reason === "drain") continue;
+        if (to === undefined && keepWithoutRoom) continue;
         await this.assign(sessionId, to, reason);
         moved++;
       }

@@ -38,8 +38,11 @@ test("over real HTTP, the running gateway creates a session and queues a message
   const { jobId } = ((await sent.json()) as { data: { jobId: string } }).data;
   const job = await readJob(redis, jobId);
   expect(job).toMatchObject({ name: "SEND_TEXT", data: { sessionId: "user-123", to: "6281234567890@s.whatsapp.net", text: "Halo" }, opts: CONTRACT_B_OPTIONS });
+  // No worker has joined: the session waits for capacity, and its job waits in the router behind its START_SESSION.
   const status = await api(`/api/v1/jobs/${jobId}`);
-  expect(((await status.json()) as { data: { state: string } }).data.state).toBe("waiting");
+  expect(((await status.json()) as { data: { state: string } }).data.state).toBe("active");
+  const session = await api("/api/v1/sessions/user-123");
+  expect(((await session.json()) as { data: { status: string } }).data.status).toBe("pending_capacity");
 });
 
 test("a body over MAX_BODY_SIZE is 413 before anything is parsed or queued; no key is 401", async () => {

@@ -127,7 +127,9 @@ describe("contract A's examples, replayed verbatim in a worker's order", () => {
     expect(JSON.parse(e.data as string)).toMatchObject({ reason: "unregistered" });
     // A later heartbeat is refused until the worker registers again.
     expect((await replay(r, A.heartbeat)).status).toBe(404);
-    // Registering again, it is told to run the session it owned.
+    // Registering again, it is told to run the session placed on it (placement itself, which needs
+    // Redis, is not part of this registry-only app: tests/cluster covers it with real workers).
+    r.db.sqlite.run("UPDATE sessions SET placed_on = 'worker-001' WHERE id = 'user123-session1'");
     const again = await replay(r, A.register);
     expect(again.body).toStrictEqual({ ...A.register.response, data: { ...A.register.response.data, assignedSessions: ["user123-session1"] } });
     expect((await replay(r, A.heartbeat)).body).toStrictEqual(A.heartbeat.response);

@@ -8,8 +8,10 @@ const register = (body: Record<string, unknown>) => r.call("POST", "/api/v1/work
 const beat = (id: string, status = "ONLINE") => r.call("PUT", `/api/v1/workers/${id}/heartbeat`, { body: { status, sessions: { total: 0 } } });
 const workerRow = (id: string) => r.db.sqlite.query<Record<string, unknown>, [string]>("SELECT * FROM workers WHERE id = ?").get(id);
 
+/** A session as placement leaves it: placed on its worker unless it was stopped or deleted. */
 function addSession(id: string, workerId: string | null, status: string): void {
-  r.db.sqlite.run("INSERT INTO sessions (id, status, worker_id, created_at, updated_at) VALUES (?, ?, ?, 1, 1)", [id, status, workerId]);
+  const placedOn = status === "stopped" || status === "deleted" ? null : workerId;
+  r.db.sqlite.run("INSERT INTO sessions (id, status, worker_id, placed_on, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 1)", [id, status, workerId, placedOn]);
 }
 
 describe("register", () => {
@@ -20,7 +22,7 @@ describe("register", () => {
     expect(workerRow("w-min")).toMatchObject({ status: "ONLINE", max_sessions: 50, environment: "DEVELOPMENT", description: null, version: null });
   });
 
-  test("the same workerId registering again (a restart) is updated and told the sessions it runs", async () => {
+  test("the same workerId registering again (a restart) is updated and told the sessions placed on it", async () => {
     r = startTestRegistry();
     await register(registration("w1", { version: "1.0.0" }));
     const created = workerRow("w1")!.created_at;
