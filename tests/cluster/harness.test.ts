@@ -7,7 +7,8 @@ setDefaultTimeout(30_000);
 
 let world: WorkerWorld;
 beforeAll(async () => {
-  world = await WorkerWorld.start({ seed: "cluster-harness", split: true, workers: 3 });
+  // Heartbeats every 1 s; a 4 s timeout leaves the 1.5 s freeze below room for a busy CI's latency.
+  world = await WorkerWorld.start({ seed: "cluster-harness", split: true, workers: 3, args: ["--heartbeat-timeout=4s"] });
 }, 60_000);
 afterAll(() => world.stop());
 

@@ -182,6 +182,7 @@ export class WorkerWorld {
   private async startWorker(index: number): Promise<GatewayProcess> {
     const slot = this.slots[index];
     if (!slot) throw new Error(`no worker ${index}`);
+    // These come after the shared flags (and spawnGateway's --port=0), so they win.
     const role = [
       "--role=worker",
       `--backend-url=http://127.0.0.1:${this.coordinatorPort}`,
