@@ -51,7 +51,7 @@ test('a sandbox user links a client, sends it a text and reads the phone inbox, 
   const acked = (await call('GET', '/stats')).body.clientMessagesAcked as number;
   const reply = await linked.sendMessage(String(contact.body.jid), { text: 'answer' });
   await sim.control.waitForInbox(String(contact.body.phone), (e) => e.id === reply?.key.id);
-  expect((await call('GET', '/stats')).body).toEqual({ clientMessagesAcked: acked + 1, connections: 1 });
+  expect((await call('GET', '/stats')).body).toEqual({ clientMessagesAcked: acked + 1, connections: 1, replacedLogins: 0 });
   const inbox = await call('GET', `/accounts/${contact.body.phone}/inbox`);
   expect((inbox.body as unknown as { id: string }[]).some((e) => e.id === reply?.key.id)).toBe(true);
   expect((await call('PUT', '/receipts', { readDelayMs: 5 })).body).toMatchObject({ readDelayMs: 5 });

@@ -12,8 +12,10 @@ export interface GatewayProcess {
   /** Every JSON log line so far. */
   logs: Record<string, unknown>[];
   stderr(): string;
-  /** Sends a signal and waits for the exit status. */
+  /** Sends a signal and waits for the exit status (at once if it already exited). */
   stop(signal?: NodeJS.Signals): Promise<number>;
+  /** Sends a signal without waiting, e.g. SIGSTOP and SIGCONT to freeze it for a while. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export interface SpawnOptions {
@@ -91,8 +93,15 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
     logs,
     stderr: () => stderrText,
     async stop(signal: NodeJS.Signals = "SIGTERM") {
-      proc.kill(signal);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill(signal);
+        // A frozen process would hold a SIGTERM until it is let go on.
+        if (signal !== "SIGKILL") proc.kill("SIGCONT");
+      }
       return await proc.exited;
+    },
+    signal(signal: NodeJS.Signals) {
+      proc.kill(signal);
     },
   };
 }

@@ -47,7 +47,15 @@ export const InboxBody = t.Array(
 export const StatsBody = t.Object({
   clientMessagesAcked: t.Number({ description: 'Messages from linked clients the server acknowledged since it started' }),
   connections: t.Number({ description: 'Open client connections' }),
+  replacedLogins: t.Number({
+    description: 'Logins that found the same device still connected (two live sockets for one device at once) since the simulator started',
+  }),
 });
+
+export const OverlapsBody = t.Array(
+  t.Object({ device: t.String({ description: '<phone>:<device>' }), at: t.Number({ description: 'Unix ms' }) }),
+  { description: 'The latest 100 logins that replaced a still-open connection, oldest first' },
+);
 
 export const ReceiptSettingsBody = t.Object({
   deliveredDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),

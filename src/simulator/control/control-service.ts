@@ -7,7 +7,7 @@ import { buildMediaMessage, mediaOf, type OutgoingMedia } from '../media/media-m
 import { phoneSendToAccount } from '../phone/deliver.ts';
 import { phoneSendToGroup } from '../phone/group-send.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
-import type { ReceiptSettings, SimContext } from '../server/sim-context.ts';
+import type { LoginOverlap, ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, pnJid } from '../world/account.ts';
 import type { Group } from '../world/group.ts';
 import type { NewAccount } from '../world/world.ts';
@@ -192,8 +192,20 @@ export class SimControl {
   }
 
   /** Running totals, cheap to poll while a benchmark drives the simulator. */
-  stats(): { clientMessagesAcked: number; connections: number } {
-    return { clientMessagesAcked: this.ctx.clientMessagesAcked, connections: [...this.ctx.connections.values()].filter((c) => c.isOpen).length };
+  stats(): { clientMessagesAcked: number; connections: number; replacedLogins: number } {
+    return {
+      clientMessagesAcked: this.ctx.clientMessagesAcked,
+      connections: [...this.ctx.connections.values()].filter((c) => c.isOpen).length,
+      replacedLogins: this.ctx.replacedLogins,
+    };
+  }
+
+  /**
+   * The latest logins that found the device's previous connection still open, oldest first. The
+   * `replaceConnection` fault is not one: it closes the socket without a second login.
+   */
+  overlaps(): LoginOverlap[] {
+    return [...this.ctx.overlaps];
   }
 
   /** Failures inside the simulator's handlers, newest last: empty in a healthy run. */

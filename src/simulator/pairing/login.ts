@@ -9,7 +9,8 @@ const LOGGED_OUT = '401';
 /**
  * A client with saved creds logs in as `username:device`. The device must be linked and present the
  * same Noise key it paired with; anything else is `<failure reason=401>`, which Baileys reports as
- * loggedOut. A second connection for the same device replaces the first (stream:error conflict, 440).
+ * loggedOut. A second connection for the same device replaces the first (stream:error conflict, 440),
+ * and is recorded as an overlap: the gateway's one-owner-per-session invariant is checked against it.
  */
 export const handleLogin = (ctx: SimContext, conn: Connection, payload: proto.ClientPayload): void => {
   const phone = String(payload.username ?? '');
@@ -23,6 +24,7 @@ export const handleLogin = (ctx: SimContext, conn: Connection, payload: proto.Cl
   const key = SimContext.key(phone, device.id);
   const previous = ctx.connections.get(key);
   if (previous?.isOpen) {
+    ctx.recordOverlap(key);
     previous.sendNode(streamConflict());
     previous.close();
   }

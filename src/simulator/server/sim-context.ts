@@ -16,6 +16,15 @@ export interface ReceiptSettings {
 
 const QUEUED_TAGS = new Set(['message', 'receipt', 'notification']);
 const MAX_OFFLINE_PER_DEVICE = 5_000;
+const MAX_OVERLAPS_KEPT = 100;
+
+/** A login for a device that still had an open connection: two live sockets for one device at once. */
+export interface LoginOverlap {
+  /** `<phone>:<device>` */
+  readonly device: string;
+  /** Unix ms. */
+  readonly at: number;
+}
 
 /** Who sent a relayed message, so the recipients' receipts can be routed back. */
 export interface SentRecord {
@@ -37,6 +46,13 @@ export class SimContext {
   readonly errors: string[] = [];
   /** Messages from linked clients the server acknowledged: what load generators count (`GET /sim/stats`). */
   clientMessagesAcked = 0;
+  /**
+   * Logins that replaced a still-open connection of the same device. A gateway that keeps one owner per
+   * session never causes one, so cluster tests assert this stays 0 (`GET /sim/stats`).
+   */
+  replacedLogins = 0;
+  /** The latest of those overlaps, oldest first, bounded. */
+  readonly overlaps: LoginOverlap[] = [];
   media?: MediaHost;
   /** Called whenever state may have changed (the state file saves soon after). */
   changed: () => void = () => undefined;
@@ -93,6 +109,12 @@ export class SimContext {
 
   forgetDevice(account: Account, deviceId: number): void {
     this.offline.delete(SimContext.key(account.phone, deviceId));
+  }
+
+  recordOverlap(device: string): void {
+    this.replacedLogins += 1;
+    this.overlaps.push({ device, at: Date.now() });
+    if (this.overlaps.length > MAX_OVERLAPS_KEPT) this.overlaps.shift();
   }
 
   /** Remembers recent sends; old entries go first so memory stays bounded under load. */

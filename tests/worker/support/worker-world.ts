@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectRedis } from "../../../src/platform/redis/redis-connection.ts";
+import type { WorkerView as WorkerViewSchema } from "../../../src/registry/operators/model.ts";
 import { createSimulator, type Simulator } from "../../../src/simulator/create-simulator.ts";
 import { spawnGateway, type GatewayProcess } from "../../support/gateway-process.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
@@ -24,6 +25,27 @@ export interface WorldOptions {
    * worker expects it) and the worker as separate processes.
    */
   split?: boolean;
+  /**
+   * Split only: how many worker processes (default 1). One worker keeps the id `worker-test`; with
+   * more, they are `w1`..`wN`, each with its own port, endpoint and data dir.
+   */
+  workers?: number;
+  /** Split only: extra flags for the worker at `index` (0-based), also used by `addWorker`. */
+  workerArgs?: (index: number) => string[];
+}
+
+/** A worker as `GET /api/v1/workers` lists it. */
+export type WorkerView = typeof WorkerViewSchema.static;
+
+/**
+ * One worker process's identity, kept across its restarts: the same id, port (hence endpoint, which
+ * the registry keeps unique) and data dir, as a real host that comes back.
+ */
+interface WorkerSlot {
+  id: string;
+  port: number;
+  dataDir: string;
+  args: string[];
 }
 
 /** One event the coordinator's ledger holds, `data` parsed. */
@@ -48,8 +70,9 @@ export interface ApiReply<T = unknown> {
 export class WorkerWorld {
   /** The process serving the API: the coordinator (the whole gateway unless split). */
   gateway!: GatewayProcess;
-  /** The separate worker process when split. */
-  workerProcess: GatewayProcess | undefined;
+  /** Split only: the worker processes, by index (a killed one stays here until restarted). */
+  readonly workerProcesses: GatewayProcess[] = [];
+  private readonly slots: WorkerSlot[] = [];
   private coordinatorPort = 0;
   private client: Redis | undefined;
   private constructor(
@@ -66,7 +89,11 @@ export class WorkerWorld {
     if (!sim.mediaCertificatePem) throw new Error("the simulator runs without its media host");
     writeFileSync(join(dir.path, "sim-ca.pem"), sim.mediaCertificatePem);
     const world = new WorkerWorld(sim, redis, dir, opts);
-    if (opts.split) world.coordinatorPort = await freePort();
+    if (opts.split) {
+      world.coordinatorPort = await freePort();
+      const count = opts.workers ?? 1;
+      for (let i = 0; i < count; i++) await world.addSlot(opts.workers === undefined ? "worker-test" : `w${i + 1}`, opts.workerArgs?.(i) ?? []);
+    }
     await world.spawn();
     return world;
   }
@@ -85,7 +112,7 @@ export class WorkerWorld {
       return;
     }
     await this.startCoordinator();
-    this.workerProcess = await this.spawnRole(["--role=worker", `--backend-url=http://127.0.0.1:${this.coordinatorPort}`], join(this.dir.path, "worker-data"));
+    await Promise.all(this.slots.map((_, i) => this.startWorker(i)));
   }
 
   /** Split only: starts the coordinator on its fixed port and data dir (again, after `stopCoordinator`). */
@@ -98,9 +125,81 @@ export class WorkerWorld {
     await this.gateway.stop();
   }
 
-  /** The process that runs the sessions. */
+  /** The separate (first) worker process when split. */
+  get workerProcess(): GatewayProcess | undefined {
+    return this.workerProcesses[0];
+  }
+
+  /** The process that runs the sessions (the first worker when split). */
   get worker(): GatewayProcess {
     return this.workerProcess ?? this.gateway;
+  }
+
+  /** Split only: the worker ids, by index. */
+  get workerIds(): string[] {
+    return this.slots.map((s) => s.id);
+  }
+
+  /** Split only: starts one more worker (`w<n>`, or the ids go on from `worker-test` as `w2`...). */
+  async addWorker(extraArgs?: string[]): Promise<{ index: number; id: string }> {
+    const index = this.slots.length;
+    const slot = await this.addSlot(`w${index + 1}`, extraArgs ?? this.opts.workerArgs?.(index) ?? []);
+    await this.startWorker(index);
+    return { index, id: slot.id };
+  }
+
+  /** Split only: signals worker `index` (SIGKILL to crash it, SIGTERM to drain it) and waits for its exit status. */
+  killWorker(index: number, signal: "SIGKILL" | "SIGTERM" = "SIGKILL"): Promise<number> {
+    return this.workerAt(index).stop(signal);
+  }
+
+  /**
+   * Split only: freezes worker `index` (SIGSTOP) for `ms`, then lets it go on (SIGCONT): a GC pause or
+   * a slow heartbeat, with its sockets left open.
+   */
+  async pauseWorker(index: number, ms: number): Promise<void> {
+    const worker = this.workerAt(index);
+    worker.signal("SIGSTOP");
+    try {
+      await Bun.sleep(ms);
+    } finally {
+      worker.signal("SIGCONT");
+    }
+  }
+
+  /** Split only: stops worker `index` if it runs (SIGTERM unless told) and starts it again as the same worker. */
+  async restartWorker(index: number, signal: NodeJS.Signals = "SIGTERM"): Promise<GatewayProcess> {
+    await this.workerAt(index).stop(signal);
+    return this.startWorker(index);
+  }
+
+  private async addSlot(id: string, args: string[]): Promise<WorkerSlot> {
+    const slot = { id, port: await freePort(), dataDir: join(this.dir.path, id === "worker-test" ? "worker-data" : `worker-data-${id}`), args };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private async startWorker(index: number): Promise<GatewayProcess> {
+    const slot = this.slots[index];
+    if (!slot) throw new Error(`no worker ${index}`);
+    // These come after the shared flags (and spawnGateway's --port=0), so they win.
+    const role = [
+      "--role=worker",
+      `--backend-url=http://127.0.0.1:${this.coordinatorPort}`,
+      `--port=${slot.port}`,
+      `--worker-endpoint=http://127.0.0.1:${slot.port}`,
+      `--worker-id=${slot.id}`,
+      ...slot.args,
+    ];
+    const worker = await this.spawnRole(role, slot.dataDir);
+    this.workerProcesses[index] = worker;
+    return worker;
+  }
+
+  private workerAt(index: number): GatewayProcess {
+    const worker = this.workerProcesses[index];
+    if (!worker) throw new Error(`no worker process ${index} (split: ${this.opts.split === true})`);
+    return worker;
   }
 
   private spawnRole(role: string[], dataDir = this.dataDir): Promise<GatewayProcess> {
@@ -123,7 +222,7 @@ export class WorkerWorld {
 
   /** Stops the gateway (SIGTERM, or SIGKILL to crash it) and starts it again on the same data and Redis. */
   async restart(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    await this.workerProcess?.stop(signal);
+    await Promise.all(this.workerProcesses.map((w) => w.stop(signal)));
     await this.gateway.stop(signal);
     await this.spawn();
   }
@@ -192,6 +291,28 @@ export class WorkerWorld {
     await this.waitStatus(sessionId, "connected");
   }
 
+  /** The workers the coordinator lists (`GET /api/v1/workers`). */
+  async workersView(): Promise<WorkerView[]> {
+    const reply = await this.api<WorkerView[]>("GET", "/api/v1/workers");
+    if (reply.status !== 200) throw new Error(`GET /api/v1/workers: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body.data;
+  }
+
+  /** From the registry: worker id → the ids of the (not deleted) sessions it owns, sorted; unplaced ones are left out. */
+  sessionsByWorker(): Record<string, string[]> {
+    const db = this.db();
+    try {
+      const rows = db
+        .query<{ id: string; worker_id: string }, []>("SELECT id, worker_id FROM sessions WHERE worker_id IS NOT NULL AND status != 'deleted' ORDER BY id")
+        .all();
+      const byWorker: Record<string, string[]> = {};
+      for (const row of rows) (byWorker[row.worker_id] ??= []).push(row.id);
+      return byWorker;
+    } finally {
+      db.close();
+    }
+  }
+
   /** The coordinator's SQLite registry, read-only (WAL lets it read beside the running gateway). */
   db(): Database {
     return new Database(join(this.dataDir, "wa-gateway.db"), { readonly: true });
@@ -235,14 +356,14 @@ export class WorkerWorld {
     return devices[0]!.id;
   }
 
-  /** Log lines of the process running the sessions matching `msg`. */
-  logged(msg: string): Record<string, unknown>[] {
-    return this.worker.logs.filter((l) => l.msg === msg);
+  /** Log lines matching `msg` of the process running the sessions (the first worker when split), or of `from`. */
+  logged(msg: string, from: GatewayProcess = this.worker): Record<string, unknown>[] {
+    return from.logs.filter((l) => l.msg === msg);
   }
 
   async stop(): Promise<void> {
     this.client?.disconnect();
-    await this.workerProcess?.stop().catch(() => undefined);
+    await Promise.all(this.workerProcesses.map((w) => w.stop().catch(() => undefined)));
     await this.gateway.stop().catch(() => undefined);
     await this.sim.stop();
     await this.redis.stop();

@@ -29,7 +29,11 @@ export const accountRoutes = (control: SimControl) =>
     })
     .get('/stats', () => control.stats(), {
       response: S.StatsBody,
-      detail: { tags, summary: 'Running totals: messages from linked clients acknowledged by the server, open connections' },
+      detail: { tags, summary: 'Running totals: messages from linked clients acknowledged by the server, open connections, logins that replaced a live one' },
+    })
+    .get('/overlaps', () => control.overlaps(), {
+      response: S.OverlapsBody,
+      detail: { tags, summary: 'The latest logins that found the same device still connected (two live sockets at once)' },
     })
     .get('/errors', () => control.errors(), {
       response: t.Array(t.String()),
