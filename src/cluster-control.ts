@@ -56,9 +56,11 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
       router.start();
     },
     async stop() {
-      await router.stop();
       rebalancer.stop();
       monitor.stop();
+      await router.stop();
+      // A worker that just left (in --role=all, this process's own) may still be having its sessions recorded.
+      await placement.settled();
     },
   };
 }

@@ -294,6 +294,11 @@ export class PlacementService {
     set.add(sessionId);
   }
 
+  /** Resolves once every decision already asked for is written (a shutdown waits for it). */
+  settled(): Promise<void> {
+    return this.lock.then(() => undefined);
+  }
+
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.lock.then(task, task);
     this.lock = run.catch(() => undefined);

@@ -163,6 +163,21 @@ test("the page works at 375 px wide", async () => {
 }, 60_000);
 
 
+test("workers: drain moves the worker to MAINTENANCE and undrain takes it back, from the page", async () => {
+  const context = await offlineContext({ width: 1280, height: 900 });
+  const page = await context.newPage();
+  await signIn(page, API_KEY);
+  await page.getByRole("link", { name: "Workers", exact: true }).click();
+  const row = page.locator("tr[data-worker]").first();
+  for (const [label, status] of [["Drain", "MAINTENANCE"], ["Undrain", "ONLINE"]] as const) {
+    await row.getByRole("button", { name: label, exact: true }).click();
+    await page.locator("#confirm-ok").click();
+    await row.locator(`.badge.${status}`).waitFor({ timeout: 15_000 });
+  }
+  await row.getByRole("button", { name: "Drain", exact: true }).waitFor();
+  await context.close();
+}, 60_000);
+
 /** Decodes the QR image the page shows, from its pixels as drawn (the page's CSP keeps fetch() off blob: URLs). */
 async function decodeShownQr(page: Page): Promise<string | undefined> {
   const { width, height, b64 } = await page.evaluate<{ width: number; height: number; b64: string }>(`(() => {

@@ -1,4 +1,4 @@
-// Workers: status, sessions against capacity, CPU and memory sparklines, seconds since the heartbeat, drain.
+// Workers: status, sessions against capacity, CPU and memory sparklines, seconds since the heartbeat, drain/undrain.
 import { api } from "./api.js";
 import { attempt, badge, confirmAction, h, table } from "./dom.js";
 
@@ -52,13 +52,7 @@ export function workersView(root) {
             h("td", { class: "num" }, sparkline(cpu, "#1a5fb4", `CPU over the last 15 minutes, now ${fmt(w.lastMetrics?.cpuUsage)}`), " ", fmt(w.lastMetrics?.cpuUsage)),
             h("td", { class: "num" }, sparkline(mem, "#0b6b50", `Memory over the last 15 minutes, now ${fmt(w.lastMetrics?.memoryUsage)}`), " ", fmt(w.lastMetrics?.memoryUsage)),
             h("td", { class: "num" }, w.secondsSinceHeartbeat === null || w.secondsSinceHeartbeat === undefined ? "—" : `${w.secondsSinceHeartbeat} s ago`),
-            h("td", {}, w.status === "ONLINE" ? h("button", {
-              type: "button",
-              class: "secondary",
-              onclick: async () => {
-                if (await confirmAction(`Drain ${w.workerId}? It takes no new sessions.`, "Drain")) await attempt(() => api(`/api/v1/workers/${encodeURIComponent(w.workerId)}/drain`, { method: "POST" }), "Drain queued").then(load);
-              },
-            }, "Drain") : ""),
+            h("td", {}, drainButton(w, load)),
           );
         }),
         "No workers registered.",
@@ -69,4 +63,19 @@ export function workersView(root) {
   refresh();
   const timer = setInterval(refresh, POLL_MS);
   return () => clearInterval(timer);
+}
+
+/** Drain moves an ONLINE worker's sessions to the others; undrain takes a MAINTENANCE worker back. */
+function drainButton(w, load) {
+  const action = w.status === "ONLINE" ? "drain" : w.status === "MAINTENANCE" ? "undrain" : null;
+  if (!action) return "";
+  const question = action === "drain" ? `Drain ${w.workerId}? Its sessions move to other workers and it takes no new ones.` : `Undrain ${w.workerId}? It takes sessions again.`;
+  const label = action === "drain" ? "Drain" : "Undrain";
+  return h("button", {
+    type: "button",
+    class: "secondary",
+    onclick: async () => {
+      if (await confirmAction(question, label)) await attempt(() => api(`/api/v1/workers/${encodeURIComponent(w.workerId)}/${action}`, { method: "POST" }), `${label} queued`).then(load);
+    },
+  }, label);
 }
