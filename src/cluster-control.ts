@@ -29,7 +29,14 @@ export interface ClusterControl {
 export function createClusterControl(opts: { config: Config; db: GatewayDatabase; redis: Redis; registry: Registry; apiKey: string; log: Logger }): ClusterControl {
   const { config, db, redis, registry, log } = opts;
   const workers = registry.workers;
-  const placement = new PlacementService({ db, workers, mirror: new PlacementMirror(redis), now: Date.now, log: log.child({ part: "placement" }) });
+  const placement = new PlacementService({
+    db,
+    workers,
+    mirror: new PlacementMirror(redis),
+    tell: (workerId, sessionId) => registry.commands.enqueue(workerId, { type: "START_SESSION", sessionId }),
+    now: Date.now,
+    log: log.child({ part: "placement" }),
+  });
   const monitor = new LivenessMonitor({ redis, workers, placement, intervalMs: LIVENESS_CHECK_MS, log });
   const rebalancer = new Rebalancer({ orm: db.orm, placement, workers, perMinute: config.rebalancePerMinute, now: Date.now, log });
   const router = new JobRouter({ connection: redis, placement, workers, results: new JobResultStore(redis), concurrency: config.routerConcurrency, log: log.child({ part: "router" }) });

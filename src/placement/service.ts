@@ -53,6 +53,8 @@ export class PlacementService {
       db: Pick<GatewayDatabase, "orm" | "sqlite">;
       workers: WorkerDirectory;
       mirror: PlacementMirror;
+      /** Contract A's way to tell a worker: a START_SESSION command in its next heartbeat answer. */
+      tell?(workerId: string, sessionId: string): void;
       now(): number;
       log: Logger;
     },
@@ -281,6 +283,8 @@ export class PlacementService {
       if (from) this.movedAt.set(sessionId, now);
     } else if (waits) this.pending.add(sessionId);
     await this.deps.mirror.move(sessionId, from, target);
+    // The Redis set and its ping act at once; the command is contract A's record of the same decision.
+    if (target) this.deps.tell?.(target, sessionId);
     if (waits) this.deps.log.warn({ sessionId, from }, "no worker has room: the session waits for capacity");
     else this.deps.log.info({ sessionId, from, to: target, reason }, "session placed");
     for (const listener of [...(this.watchers.get(sessionId) ?? [])]) listener();
