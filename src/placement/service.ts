@@ -284,7 +284,8 @@ export class PlacementService {
     } else if (waits) this.pending.add(sessionId);
     await this.deps.mirror.move(sessionId, from, target);
     // The Redis set and its ping act at once; the command is contract A's record of the same decision.
-    if (target) this.deps.tell?.(target, sessionId);
+    // (An adopted session already runs there.)
+    if (target && reason !== "adopted") this.deps.tell?.(target, sessionId);
     if (waits) this.deps.log.warn({ sessionId, from }, "no worker has room: the session waits for capacity");
     else this.deps.log.info({ sessionId, from, to: target, reason }, "session placed");
     for (const listener of [...(this.watchers.get(sessionId) ?? [])]) listener();
