@@ -8,10 +8,10 @@
  *    and how long any session's device was offline at the simulator.
  * 2. A third worker joins and 50 more sessions are linked (150 on 3); one
  *    session moved alone through the operator API: the handoff baseline.
- * 3. SIGKILL of the most loaded worker: until all its sessions are
- *    connected elsewhere. The killed worker then restarts and gets back
+ * 3. SIGKILL of the most loaded worker, 30 ms after a burst of one text
+ *    per session on it: until all its sessions are connected elsewhere. The killed worker then restarts and gets back
  *    its share through operator moves.
- * 4. SIGTERM of the most loaded worker: the same.
+ * 4. SIGTERM of the most loaded worker (after the same burst): the same.
  * 5. Every job submitted is followed to completed or failed, and every
  *    completed message is looked for on the recipient's phone.
  *
@@ -42,6 +42,8 @@ const LEASE_MS = duration(LEASE_TTL);
 const LINK_CONCURRENCY = Number(arg("link-concurrency", "8"));
 const CONTACTS = 10;
 const WATCH_MS = 20;
+/** How long before a kill the burst of one text per victim session is submitted. */
+const BURST_LEAD_MS = 30;
 // The product's defaults but for capacity: each worker can take a dead peer's share.
 const FLAGS = ["--log-level=info", "--heartbeat-interval=10s", "--reconnect-base-delay=1s", `--lease-ttl=${LEASE_TTL}`, `--max-sessions=${SESSIONS}`];
 
@@ -72,6 +74,12 @@ const linkRange = (from: number, to: number) =>
     watch.track(sessionId, phone);
     traffic.add(sessionId, contacts[i % CONTACTS]!);
   });
+
+/** One text from each session just before its worker is signalled, so jobs are queued and running on it. */
+const inFlightOn = async (sessionIds: string[]) => {
+  traffic.burst(sessionIds);
+  await Bun.sleep(BURST_LEAD_MS);
+};
 
 /** Waits until each session has moved since `since` and its new owner's session_connected is stored. */
 const connectedElsewhere = (sessionIds: string[], since: number, timeoutMs = 120_000) =>
@@ -213,6 +221,7 @@ try {
   const killed = mostLoaded(layout);
   const killedIndex = world.workerIds.indexOf(killed.workerId);
   log(`SIGKILL ${killed.workerId} (${killed.sessions.length} sessions); ${spread(layout)}`);
+  await inFlightOn(killed.sessions);
   const k0 = Date.now();
   await world.killWorker(killedIndex, "SIGKILL");
   const failedOver = await connectedElsewhere(killed.sessions, k0);
@@ -245,6 +254,7 @@ try {
   // ---- 4. SIGTERM ----
   const drained = mostLoaded(layout);
   log(`SIGTERM ${drained.workerId} (${drained.sessions.length} sessions)`);
+  await inFlightOn(drained.sessions);
   const d0 = Date.now();
   const exited = world.killWorker(world.workerIds.indexOf(drained.workerId), "SIGTERM");
   const handedOver = await connectedElsewhere(drained.sessions, d0);
@@ -285,7 +295,7 @@ try {
   const lost = tally.unsettled + tally.missingAtPhone + tally.refused;
   console.log(`\nMessages: ${tally.submitted} submitted, ${tally.refused} refused by the API, ${tally.completed} completed, ${tally.failed} failed, ${tally.unsettled} unsettled; ${tally.missingAtPhone} completed but not on the recipient's phone; **lost: ${lost}** (goal 0: ${lost === 0 ? "met" : "NOT met"})`);
   for (const [reason, count] of tally.failures) console.log(`  failed ×${count}: ${reason}`);
-  console.log(`  redelivered (completed by a second worker after the first died with the attempt): ${tally.redelivered}; delivered twice to the phone: ${tally.duplicatesAtPhone}`);
+  console.log(`  completed after a failed attempt: ${tally.retried}; redelivered (completed by a second worker after the first died with the attempt): ${tally.redelivered}; delivered twice to the phone: ${tally.duplicatesAtPhone}`);
   console.log(`  submit → recipient's phone: p50 ${ms(percentile(tally.latencies, 50))}, p99 ${ms(percentile(tally.latencies, 99))}, max ${ms(tally.latencies.at(-1) ?? Number.NaN)}`);
   console.log(`Simulator: replacedLogins ${stats.replacedLogins} (goal 0: ${stats.replacedLogins === 0 ? "met" : "NOT met"}), handler errors ${simErrors.length}${simErrors.length ? `: ${simErrors.slice(-3).join("; ")}` : ""}`);
 } finally {

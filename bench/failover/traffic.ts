@@ -35,6 +35,8 @@ export interface Tally {
   missingAtPhone: number;
   /** Completed attempts that ran on a second worker after the first died with them. */
   redelivered: number;
+  /** Completed, but not at the first attempt (an earlier one failed, e.g. the session was between workers). */
+  retried: number;
   /** Messages the recipient's phone got more than once (a redelivered attempt that had run already). */
   duplicatesAtPhone: number;
   failures: Map<string, number>;
@@ -81,15 +83,22 @@ export class Traffic {
     const started = performance.now();
     for (let n = 0; this.running; n++) {
       const target = this.targets[n % this.targets.length];
-      if (target) {
-        const submission: Submission = { sessionId: target.sessionId, toPhone: target.toPhone, text: `failover-bench ${n} from ${target.sessionId}`, submittedAt: Date.now() };
-        this.submissions.push(submission);
-        const request = this.submit(submission, target.toJid).finally(() => this.inFlight.delete(request));
-        this.inFlight.add(request);
-      }
+      if (target) this.send(target);
       // A fixed schedule, so a slow answer does not lower the rate.
       await Bun.sleep(Math.max(0, started + (n + 1) * gapMs - performance.now()));
     }
+  }
+
+  /** One text from each of these sessions at once, on top of the steady rate: jobs in flight at a kill. */
+  burst(sessionIds: readonly string[]): void {
+    for (const target of this.targets) if (sessionIds.includes(target.sessionId)) this.send(target);
+  }
+
+  private send(target: { sessionId: string; toPhone: string; toJid: string }): void {
+    const submission: Submission = { sessionId: target.sessionId, toPhone: target.toPhone, text: `failover-bench ${this.submissions.length} from ${target.sessionId}`, submittedAt: Date.now() };
+    this.submissions.push(submission);
+    const request = this.submit(submission, target.toJid).finally(() => this.inFlight.delete(request));
+    this.inFlight.add(request);
   }
 
   private async submit(submission: Submission, toJid: string): Promise<void> {
@@ -143,7 +152,7 @@ export class Traffic {
       }
     }
     const failures = new Map<string, number>();
-    const tally: Tally = { submitted: this.submissions.length, refused: 0, completed: 0, failed: 0, unsettled: 0, missingAtPhone: 0, redelivered: 0, duplicatesAtPhone: 0, failures, latencies: [] };
+    const tally: Tally = { submitted: this.submissions.length, refused: 0, completed: 0, failed: 0, unsettled: 0, missingAtPhone: 0, redelivered: 0, retried: 0, duplicatesAtPhone: 0, failures, latencies: [] };
     tally.refused = this.submissions.filter((s) => s.jobId === undefined).length;
     for (const o of outcomes) {
       const got = received.get(o.submission.text);
@@ -151,6 +160,7 @@ export class Traffic {
       if (o.redelivery > 0) tally.redelivered++;
       if (o.state === "completed") {
         tally.completed++;
+        if (o.attemptsMade > 1) tally.retried++;
         // The message the job's result names: a redelivery that ran twice leaves an earlier copy too.
         if (got && o.messageId !== undefined && ids.has(o.messageId)) tally.latencies.push(got.receivedAt - o.submission.submittedAt);
         else tally.missingAtPhone++;
