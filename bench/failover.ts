@@ -26,6 +26,7 @@
 import { loadavg } from "node:os";
 import { duration } from "../src/config/parsers.ts";
 import { placements, type Placements } from "../tests/cluster/support/cluster-checks.ts";
+import type { GatewayProcess } from "../tests/support/gateway-process.ts";
 import { WorkerWorld } from "../tests/worker/support/worker-world.ts";
 import { DeviceWatch } from "./failover/device-watch.ts";
 import { handoffsSince, type Handoff } from "./failover/handoffs.ts";
@@ -165,6 +166,8 @@ const ms = (n: number) => (Number.isNaN(n) ? "—" : n >= 10_000 ? `${(n / 1000)
 // ---- the run --------------------------------------------------------------------------------------------------
 
 const phases: PhaseResult[] = [];
+/** Worker processes killed and started again: their logs still count. */
+const replaced: GatewayProcess[] = [];
 let rebalance: { sessions: number; balancedFromJoin: number; balancedFromFirstMove: number; lastConnected: number; longestOutage: number; over1s: number; stillDown: number; moves: number } | undefined;
 try {
   log(`load ${loadAtStart}; linking ${REBALANCE_SESSIONS} sessions on w1`);
@@ -236,6 +239,7 @@ try {
   log(`failed over: ${spread(await placements(world))}`);
 
   // The killed worker comes back; operator moves give it its share again.
+  replaced.push(world.workerProcesses[killedIndex]!);
   await world.restartWorker(killedIndex, "SIGKILL");
   await world.until(`${killed.workerId} ONLINE`, async () => (online(await placements(world)).some((w) => w.workerId === killed.workerId) ? true : undefined));
   for (;;) {
@@ -305,6 +309,15 @@ try {
   for (const [reason, count] of tally.failures) console.log(`  failed ×${count}: ${reason}`);
   console.log(`  completed after a failed attempt: ${tally.retried}; redelivered (completed by a second worker after the first died with the attempt): ${tally.redelivered}; delivered twice to the phone: ${tally.duplicatesAtPhone}`);
   console.log(`  submit → recipient's phone: p50 ${ms(percentile(tally.latencies, 50))}, p99 ${ms(percentile(tally.latencies, 99))}, max ${ms(tally.latencies.at(-1) ?? Number.NaN)}`);
+  const logged = new Map<string, number>();
+  for (const proc of [world.gateway, ...world.workerProcesses, ...replaced]) {
+    for (const line of proc.logs) {
+      if (Number(line.level) < 40) continue;
+      const key = `${Number(line.level) === 40 ? "warn" : "error"}: ${String(line.msg)}`;
+      logged.set(key, (logged.get(key) ?? 0) + 1);
+    }
+  }
+  console.log(`Warnings and errors the coordinator and workers logged: ${[...logged].map(([msg, n]) => `${msg} ×${n}`).join("; ") || "none"}`);
   console.log(`Simulator: replacedLogins ${stats.replacedLogins} (goal 0: ${stats.replacedLogins === 0 ? "met" : "NOT met"}), handler errors ${simErrors.length}${simErrors.length ? `: ${simErrors.slice(-3).join("; ")}` : ""}`);
 } finally {
   await traffic.stop();
