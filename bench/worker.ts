@@ -28,6 +28,8 @@ import { spawnGateway, type GatewayProcess } from "../tests/support/gateway-proc
 import { startTestRedis } from "../tests/support/redis-server.ts";
 import { makeTempDir } from "../tests/support/temp-dir.ts";
 import { spawnSimulatorChild } from "./simulator-child.ts";
+import { percentile } from "./support/percentile.ts";
+import { pool } from "./support/pool.ts";
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
 const SIZES = arg("sizes", "100,500").split(",").map(Number);
@@ -98,8 +100,6 @@ const redisCpuSeconds = async () => {
   return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
 };
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -108,16 +108,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(everyMs);
   }
-}
-
-/** Runs `task(i)` for i in [from, to) with at most `limit` in flight. */
-async function pool(from: number, to: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = from;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, to - from) }, async () => {
-      while (next < to) await task(next++);
-    }),
-  );
 }
 
 // ---- the run --------------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface WorldOptions {
   workers?: number;
   /** Split only: extra flags for the worker at `index` (0-based), also used by `addWorker`. */
   workerArgs?: (index: number) => string[];
+  /** Run the compiled binary (dist/wa-gateway, built beforehand) instead of `bun src/main.ts`, as benchmarks do. */
+  binary?: boolean;
 }
 
 /** A worker as `GET /api/v1/workers` lists it. */
@@ -204,6 +206,7 @@ export class WorkerWorld {
 
   private spawnRole(role: string[], dataDir = this.dataDir): Promise<GatewayProcess> {
     return spawnGateway({
+      binary: this.opts.binary ?? false,
       args: [
         `--data-dir=${dataDir}`,
         `--redis-url=${this.redis.url}`,
