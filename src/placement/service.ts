@@ -270,7 +270,8 @@ export class PlacementService {
     sqlite.transaction(() => {
       orm
         .update(sessions)
-        .set({ placedOn: target, updatedAt: now, ...(waits && { status: "pending_capacity" as const }) })
+        // A failed-over session is down until its new worker logs in (which then reports for itself).
+        .set({ placedOn: target, updatedAt: now, ...(waits ? { status: "pending_capacity" as const } : reason === "failover" && { status: "reconnecting" as const }) })
         .where(eq(sessions.id, sessionId))
         .run();
       if (from !== target || waits) orm.insert(placementHistory).values({ id: Bun.randomUUIDv7(), sessionId, fromWorker: from, toWorker: target, reason: waits ? "capacity" : reason, at: now }).run();

@@ -157,10 +157,11 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       await link?.announce("MAINTENANCE", ANNOUNCE_TIMEOUT_MS);
       await host.shutdown(!standalone);
       clearInterval(renewal);
-      if (!standalone) await redis.del(aliveKey(workerId)).catch(() => undefined);
       reporter.worker("worker_stopping", { reason: "shutdown" });
       await outbox.stop(Math.max(0, deadline - Date.now() - 1000));
       await link?.stop();
+      // After unregistering: the coordinator would otherwise read the missing key as a crash.
+      if (!standalone) await redis.del(aliveKey(workerId)).catch(() => undefined);
     },
   };
 }
