@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { WorkerWorld } from "../worker/support/worker-world.ts";
-import { history, ownerOf, placements, waitOnline } from "./support/cluster-checks.ts";
+import { history, linkedDevices, ownerOf, placements, waitOnline } from "./support/cluster-checks.ts";
 
 // Every worker full: START_SESSION waits as pending_capacity, then is placed once room frees up.
 setDefaultTimeout(90_000);
@@ -63,5 +63,26 @@ test("a session waiting for room is placed on a worker that joins", async () => 
   const jobId = await startWithoutRoom("c5");
   const added = await world.addWorker();
   await placedAndLinked("c5", jobId, added.id);
+  expect(world.sim.control.stats().replacedLogins).toBe(0);
+});
+
+test("a drained worker keeps what fits nowhere else, and hands it over once a worker with room joins", async () => {
+  const map = await placements(world);
+  const drained = ownerOf(map, "c2")!;
+  const phone = String((await world.session("c2")).phoneNumber);
+  expect((await world.api("POST", `/api/v1/workers/${drained}/drain`)).status).toBe(202);
+  // The worker has the DRAIN command (it acknowledges it with its next heartbeat), and still runs c2: no room elsewhere.
+  await world.until(`${drained} to acknowledge DRAIN`, async () => ((await world.api<{ pendingCommands: unknown[] }>("GET", `/api/v1/workers/${drained}`)).body.data.pendingCommands.length === 0 ? true : undefined));
+  expect(ownerOf(await placements(world), "c2")).toBe(drained);
+  expect(await world.session("c2")).toMatchObject({ status: "connected", workerId: drained });
+
+  const added = await world.addWorker();
+  await world.until("c2 connected on the new worker", async () => {
+    const s = await world.session("c2");
+    return s.status === "connected" && s.workerId === added.id ? true : undefined;
+  }, 20_000);
+  expect(ownerOf(await placements(world), "c2")).toBe(added.id);
+  expect((await history(world, "c2"))[0]).toMatchObject({ from: drained, to: added.id, reason: "drain" });
+  expect(linkedDevices(world, phone)).toBe(1);
   expect(world.sim.control.stats().replacedLogins).toBe(0);
 });
