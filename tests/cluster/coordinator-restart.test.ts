@@ -5,7 +5,7 @@ import { CONTRACT_B_QUEUE } from "../jobs/support/contract-b.ts";
 import { serveFiles, type FileServer } from "../worker/support/file-server.ts";
 import { jobEnqueuer, type JobEnqueuer } from "../worker/support/job-enqueuer.ts";
 import { WorkerWorld } from "../worker/support/worker-world.ts";
-import { history, placements, waitOnline } from "./support/cluster-checks.ts";
+import { history, placements, waitOnline, workerOfflineEvents } from "./support/cluster-checks.ts";
 
 // The coordinator goes away and comes back; the workers, Redis and the simulator stay.
 setDefaultTimeout(90_000);
@@ -95,8 +95,5 @@ test("while the coordinator is down, routed jobs run, sessions stay up, new jobs
   expect(online()).toBe(SESSIONS.length);
   for (const id of SESSIONS) expect((await world.session(id)).status).toBe("connected");
   expect(world.sim.control.stats().replacedLogins).toBe(0);
-  const db = world.db();
-  const offline = db.query<{ n: number }, []>("SELECT count(*) AS n FROM event_ledger WHERE event = 'worker_offline'").get();
-  db.close();
-  expect(offline?.n).toBe(0);
+  expect(workerOfflineEvents(world)).toBe(0);
 });

@@ -38,6 +38,16 @@ export async function history(world: WorkerWorld, sessionId?: string): Promise<P
   return reply.body.data;
 }
 
+/** How many times the coordinator took a worker for gone (worker_offline events in its ledger). */
+export function workerOfflineEvents(world: WorkerWorld): number {
+  const db = world.db();
+  try {
+    return db.query<{ n: number }, []>("SELECT count(*) AS n FROM event_ledger WHERE event = 'worker_offline'").get()?.n ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
 /** Waits until exactly `ids` are the ONLINE workers. */
 export function waitOnline(world: WorkerWorld, ids: string[], timeoutMs?: number): Promise<true> {
   const want = [...ids].sort().join(",");
