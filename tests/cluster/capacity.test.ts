@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { WorkerWorld } from "../worker/support/worker-world.ts";
-import { history, linkedDevices, ownerOf, placements, waitOnline } from "./support/cluster-checks.ts";
+import { history, linkedDevices, ownerOf, placements, waitCommandsTaken, waitOnline } from "./support/cluster-checks.ts";
 
 // Every worker full: START_SESSION waits as pending_capacity, then is placed once room frees up.
 setDefaultTimeout(90_000);
@@ -72,7 +72,7 @@ test("a drained worker keeps what fits nowhere else, and hands it over once a wo
   const phone = String((await world.session("c2")).phoneNumber);
   expect((await world.api("POST", `/api/v1/workers/${drained}/drain`)).status).toBe(202);
   // The worker has the DRAIN command (it acknowledges it with its next heartbeat), and still runs c2: no room elsewhere.
-  await world.until(`${drained} to acknowledge DRAIN`, async () => ((await world.api<{ pendingCommands: unknown[] }>("GET", `/api/v1/workers/${drained}`)).body.data.pendingCommands.length === 0 ? true : undefined));
+  await waitCommandsTaken(world, drained);
   expect(ownerOf(await placements(world), "c2")).toBe(drained);
   expect(await world.session("c2")).toMatchObject({ status: "connected", workerId: drained });
 

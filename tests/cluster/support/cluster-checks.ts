@@ -48,6 +48,13 @@ export function workerOfflineEvents(world: WorkerWorld): number {
   }
 }
 
+/** Waits until a worker acknowledged every command sent to it (it does so with its next heartbeat). */
+export function waitCommandsTaken(world: WorkerWorld, workerId: string): Promise<true> {
+  return world.until(`${workerId} to acknowledge its commands`, async () =>
+    (await world.api<{ pendingCommands: unknown[] }>("GET", `/api/v1/workers/${workerId}`)).body.data.pendingCommands.length === 0 ? true : undefined,
+  );
+}
+
 /** Waits until exactly `ids` are the ONLINE workers. */
 export function waitOnline(world: WorkerWorld, ids: string[], timeoutMs?: number): Promise<true> {
   const want = [...ids].sort().join(",");
