@@ -17,7 +17,10 @@ export function placementRoutes(placement: PlacementService, workers: WorkerDire
       () => ({
         success: true as const,
         data: {
-          workers: workers.all().map((w) => ({ workerId: w.id, status: w.status, maxSessions: w.maxSessions, sessions: placement.sessionsOn(w.id).sort() })),
+          workers: workers
+            .all()
+            .sort((a, b) => a.id.localeCompare(b.id))
+            .map((w) => ({ workerId: w.id, status: w.status, maxSessions: w.maxSessions, sessions: placement.sessionsOn(w.id).sort() })),
           pending: placement.pendingSessions(),
         },
       }),

@@ -10,7 +10,7 @@ export const WorkerPlacement = t.Object({
 });
 
 export const PlacementMap = t.Object({
-  workers: t.Array(WorkerPlacement, { description: "Every registered worker, with the sessions placed on it" }),
+  workers: t.Array(WorkerPlacement, { description: "Every registered worker, by id, with the sessions placed on it" }),
   pending: t.Array(SessionId, { description: "Sessions waiting for a worker with room (status pending_capacity), oldest first" }),
 });
 export const PlacementMapResponse = t.Object({ success: t.Literal(true), data: PlacementMap });

@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../platform/logger.ts";
 import type { WorkerDirectory } from "./service.ts";
+import { eventLedger } from "../registry/events/schema.ts";
 import { sessions } from "../sessions/schema.ts";
 import type { PlacementService, WorkerLoad } from "./service.ts";
 
@@ -75,14 +76,19 @@ export class Rebalancer {
     return sessionId === undefined ? undefined : { sessionId, to: low.workerId, reason: "rebalance" };
   }
 
-  /** The connected session on the worker with the oldest activity that has not moved lately. */
+  /**
+   * The connected session on the worker with the oldest activity that has not moved lately.
+   * Activity is the session's latest event in the ledger (a message sent or received, a status
+   * change): `last_activity_at` moves only with status changes, so a busy session would look idle.
+   */
   private idlest(workerId: string): string | undefined {
     const now = this.deps.now();
+    const lastEvent = sql`(SELECT max(${eventLedger.position}) FROM ${eventLedger} WHERE ${eventLedger.sessionId} = ${sessions.id})`;
     const rows = this.deps.orm
       .select({ id: sessions.id })
       .from(sessions)
       .where(and(eq(sessions.placedOn, workerId), eq(sessions.status, "connected")))
-      .orderBy(asc(sessions.lastActivityAt), asc(sessions.id))
+      .orderBy(asc(lastEvent), asc(sessions.id))
       .all();
     return rows.find((r) => now - (this.deps.placement.lastMoved(r.id) ?? -Infinity) > SETTLE_MS)?.id;
   }

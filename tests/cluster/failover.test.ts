@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { WorkerWorld } from "../worker/support/worker-world.ts";
-import { placements, sendMany, settleAll, type Placements } from "./support/cluster-checks.ts";
+import { accountFor, linkedDevices, ownerOf, placements, sendMany } from "./support/cluster-checks.ts";
 
 // One coordinator, three workers, one Redis, the simulator: real processes throughout.
 setDefaultTimeout(90_000);
@@ -15,8 +15,6 @@ beforeAll(async () => {
   for (const id of SESSIONS) phones.set(id, (await world.link(id)).phone);
 }, 120_000);
 afterAll(() => world.stop());
-
-const ownerOf = (map: Placements, sessionId: string): string | undefined => map.workers.find((w) => w.sessions.includes(sessionId))?.workerId;
 
 test("sessions spread across the workers, least loaded first", async () => {
   const map = await placements(world);
@@ -53,17 +51,11 @@ test("SIGKILL mid-traffic: the dead worker's sessions reconnect elsewhere withou
   for (const id of victim.sessions) expect(["w2", "w3"]).toContain(ownerOf(after, id)!);
 
   // Every job reached an end, and every completed send reached the phone.
-  const outcomes = await settleAll(world, jobs);
-  expect(outcomes.length).toBe(jobs.length);
-  const completed = outcomes.filter((o) => o.state === "completed");
-  expect(completed.length + outcomes.filter((o) => o.state === "failed").length).toBe(jobs.length);
-  expect(completed.length).toBeGreaterThan(jobs.length / 2);
-  for (const o of completed) await world.sim.control.waitForInbox(carol.phone, (e) => e.id === (o.result as { messageId: string }).messageId, 10_000);
+  const { completed, failed } = await accountFor(world, jobs, carol.phone);
+  expect(completed + failed).toBe(SESSIONS.length * 10);
+  expect(completed).toBeGreaterThan(jobs.length / 2);
   // No QR anywhere: the same linked device logged in again from the shared auth state.
-  for (const id of victim.sessions) {
-    const phone = phones.get(id)!;
-    expect(world.sim.control.getAccount(phone).devices.filter((d) => d.id !== 0)).toHaveLength(1);
-  }
+  for (const id of victim.sessions) expect(linkedDevices(world, phones.get(id)!)).toBe(1);
   expect(world.sim.control.pendingPairings()).toEqual([]);
   expect(world.sim.control.stats().replacedLogins).toBe(0);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { WorkerWorld } from "../worker/support/worker-world.ts";
+import { workerOfflineEvents } from "./support/cluster-checks.ts";
 
 // What the cluster tests stand on: a coordinator and several worker processes that can be frozen,
 // added and killed one by one. Four gateways on two busy cores take a while to start.
@@ -48,10 +49,7 @@ test("a worker frozen for less than the heartbeat timeout stays ONLINE", async (
     return w2?.lastHeartbeat && Date.parse(w2.lastHeartbeat) > before + 1_500 ? true : undefined;
   });
   expect((await statusOf()).w2).toBe("ONLINE");
-  const db = world.db();
-  const offline = db.query<{ n: number }, []>("SELECT count(*) AS n FROM event_ledger WHERE event = 'worker_offline'").get();
-  db.close();
-  expect(offline?.n).toBe(0);
+  expect(workerOfflineEvents(world)).toBe(0);
 });
 
 test("a worker added later registers, and a SIGKILLed one exits at once", async () => {

@@ -66,11 +66,13 @@ export class PlacementFollower {
 
   private async follow(): Promise<void> {
     const { redis, host, log } = this.deps;
-    if (!host.accepting) return;
     const placed = new Set(await redis.smembers(placedKey(this.deps.workerId)));
+    // Hand over even while draining: a drained worker keeps what fits nowhere else only until the
+    // coordinator finds it room, and the new owner waits for this worker to let go.
     for (const sessionId of host.running()) {
       if (!placed.has(sessionId)) void host.serialize(sessionId, () => host.release(sessionId)).catch((err: unknown) => log.warn({ err, sessionId }, "could not hand a session over"));
     }
+    if (!host.accepting) return;
     const candidates = [...placed].filter((id) => !host.isRunning(id) && !host.heldBack(id));
     if (candidates.length === 0) return;
     const pipe = redis.pipeline();
