@@ -193,6 +193,7 @@ export class PlacementService {
       if (from === undefined) throw new AppError(409, "SESSION_NOT_PLACED", `Session "${sessionId}" runs on no worker (stopped, ended, or waiting for capacity)`);
       const target = to ?? this.choose(from);
       const w = target === undefined ? undefined : this.deps.workers.get(target);
+      if (to !== undefined && !w) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${to} is not registered`);
       if (!w || !takesSessions(w)) throw new AppError(409, "NO_CAPACITY", to ? `Worker ${to} does not take sessions (status ${w?.status ?? "unknown"})` : "No other worker takes sessions");
       if ((this.byWorker.get(w.id)?.size ?? 0) >= w.maxSessions && target !== from) throw new AppError(409, "NO_CAPACITY", `Worker ${w.id} is full (${w.maxSessions} sessions)`);
       if (target !== from) await this.assign(sessionId, w.id, reason);

@@ -97,8 +97,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
   const execute = async (command: Command): Promise<void> => {
     if (command.type === "DRAIN" || command.type === "UNDRAIN") {
-      host.accepting = command.type === "UNDRAIN";
-      if (host.accepting) follower?.poke();
+      // The coordinator already stopped placing sessions here (and moves them away); refusing here
+      // too would only race an undrain, whose placements can arrive before this command does.
+      // The link reports the status (MAINTENANCE or ONLINE).
+      follower?.poke();
       return;
     }
     const id = command.sessionId;

@@ -95,7 +95,7 @@ test("move answers in contract A's error format: 409 for a session that runs now
   await expectError("/api/v1/sessions/o6/move", {}, 409, "SESSION_NOT_PLACED", "o6");
   // A worker id that is not one, and one no worker has.
   await expectError("/api/v1/sessions/o1/move", { workerId: "not a worker id" }, 400, "VALIDATION_ERROR", "workerId");
-  await expectError("/api/v1/sessions/o1/move", { workerId: "w9" }, 409, "NO_CAPACITY", "w9");
+  await expectError("/api/v1/sessions/o1/move", { workerId: "w9" }, 404, "WORKER_NOT_FOUND", "w9");
   await expectError("/api/v1/sessions/o1/move", { workerId: 3 }, 400, "VALIDATION_ERROR", "workerId");
   const bad = await fetch(`${world.baseUrl}/api/v1/sessions/o1/move`, { method: "POST", headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" }, body: "{" });
   expect({ status: bad.status, body: await bad.json() }).toMatchObject({ status: 400, body: { success: false, code: "INVALID_JSON" } });
@@ -132,10 +132,11 @@ test("drain moves a worker's sessions to the others and refuses it as a target; 
 
   expect((await world.api("POST", "/api/v1/workers/w2/undrain")).status).toBe(202);
   await waitOnline(world, ["w1", "w2", "w3"]);
-  // ONLINE and empty, it is the least loaded: a new session goes there and links. (Until its next
-  // heartbeat brings UNDRAIN, w2 still refuses new sessions: the START job's first attempt may fail
-  // and its retry succeed. Reported, not hidden: the test does not wait for the command.)
-  await world.link("o7");
+  // ONLINE and empty, it is the least loaded: a new session goes there and links at once, before
+  // w2's next heartbeat brings the UNDRAIN command (the worker follows placements, not that command).
+  const start = await world.api<{ jobId: string }>("POST", "/api/v1/sessions", { sessionId: "o7" });
+  expect(await world.waitJob(start.body.data.jobId)).toMatchObject({ state: "completed", attemptsMade: 1, result: { status: "qr_required" } });
+  await world.scan("o7", world.sim.control.createAccount({ name: "o7" }).phone);
   expect(ownerOf(await placements(world), "o7")).toBe("w2");
   expect((await world.session("o7")).workerId).toBe("w2");
   noQrNoOverlap();
