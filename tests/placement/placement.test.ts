@@ -4,6 +4,7 @@ import { placedKey } from "../../src/cluster/names.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
+import { EventLedger } from "../../src/registry/events/ledger.ts";
 import { PlacementMirror } from "../../src/placement/placement-mirror.ts";
 import { Rebalancer } from "../../src/placement/rebalancer.ts";
 import { PlacementService } from "../../src/placement/service.ts";
@@ -44,8 +45,8 @@ function worker(id: string, maxSessions: number, status: WorkerRow["status"] = "
   return w;
 }
 
-function session(id: string, status = "created", lastActivityAt = 1): string {
-  db.sqlite.run("INSERT INTO sessions (id, status, created_at, updated_at, last_activity_at) VALUES (?, ?, 1, 1, ?)", [id, status, lastActivityAt]);
+function session(id: string, status = "created"): string {
+  db.sqlite.run("INSERT INTO sessions (id, status, created_at, updated_at) VALUES (?, ?, 1, 1)", [id, status]);
   return id;
 }
 
@@ -112,9 +113,10 @@ test("a dead worker's sessions fail over (waiting for room if none); a draining 
 test("rebalancing moves idle connected sessions to an emptier worker until even, then stops: no ping-pong", async () => {
   worker("a", 10);
   const p = service();
-  for (const [id, activity] of [["busy", 900], ["idle1", 100], ["idle2", 200], ["mid", 500]] as const) {
-    await p.placeForStart(session(id, "connected", activity));
-  }
+  for (const id of ["busy", "idle1", "idle2", "mid"]) await p.placeForStart(session(id, "connected"));
+  // Activity is each session's latest ledger event: idle1's is the oldest, busy's the newest.
+  const ledger = new EventLedger(db.sqlite);
+  for (const id of ["idle1", "idle2", "mid", "busy"]) ledger.append({ event: "messages.upsert", source: "events", workerId: "a", sessionId: id, data: {}, receivedAt: Date.now() });
   worker("b", 10);
   const rebalancer = new Rebalancer({ orm: db.orm, placement: p, workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, perMinute: 60_000, now: Date.now, log });
   for (let i = 0; i < 5; i++) {
