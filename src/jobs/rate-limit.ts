@@ -1,26 +1,34 @@
 import type { Redis } from "ioredis";
 
 /*
- * Per session: the next free send slot. Per job: the slot it holds while it
- * waits as a delayed job, so it is not charged a second slot when it returns.
- * Redis's own clock, so several workers agree on the schedule.
+ * Per session: the next free send slot, and when the last send went out. Per
+ * job: the slot it holds while it waits as a delayed job, so it is not charged
+ * a second slot when it returns. A job that comes back late (a busy machine
+ * promotes delayed jobs late) still runs only an interval after the previous
+ * send, or takes the next free slot: the spacing is what WhatsApp sees. Redis's
+ * own clock, so several workers agree on the schedule.
  */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
 local held = redis.call('GET', KEYS[2])
 if held then
   held = tonumber(held)
-  if held <= now then
-    redis.call('DEL', KEYS[2])
+  if held > now then return held - now end
+  redis.call('DEL', KEYS[2])
+  if now >= last + interval then
+    redis.call('SET', KEYS[3], now, 'PX', interval + 60000)
     return 0
   end
-  return held - now
 end
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), last + interval)
 redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 60000)
-if slot <= now then return 0 end
+if slot <= now then
+  redis.call('SET', KEYS[3], now, 'PX', interval + 60000)
+  return 0
+end
 redis.call('SET', KEYS[2], slot, 'PX', slot - now + 3600000)
 return slot - now
 `;
@@ -45,7 +53,7 @@ export class SessionRateLimiter {
 
   /** How long the job must wait for its slot, in ms; 0 means send now. */
   async reserve(sessionId: string, jobId: string): Promise<number> {
-    const wait = await this.redis.eval(RESERVE, 2, `wa-gateway:rate:session:${sessionId}`, `wa-gateway:rate:job:${jobId}`, this.intervalMs);
+    const wait = await this.redis.eval(RESERVE, 3, `wa-gateway:rate:session:${sessionId}`, `wa-gateway:rate:job:${jobId}`, `wa-gateway:rate:last:${sessionId}`, this.intervalMs);
     return Number(wait);
   }
 }
