@@ -1,10 +1,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../platform/logger.ts";
-import type { WorkerDirectory } from "./service.ts";
 import { eventLedger } from "../registry/events/schema.ts";
 import { sessions } from "../sessions/schema.ts";
-import type { PlacementService, WorkerLoad } from "./service.ts";
+import type { PlacementService, WorkerDirectory, WorkerLoad } from "./service.ts";
 
 /** A session that moved is left where it is for this long: no ping-pong. */
 const SETTLE_MS = 5 * 60_000;

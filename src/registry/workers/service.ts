@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";

@@ -72,14 +72,14 @@ export class SessionHost {
   async start(sessionId: string, pairingPhone?: string): Promise<RunnerState> {
     const running = this.runners.get(sessionId);
     if (running && !running.isEnded) return running.state;
-    if (!this.accepting) throw new JobFailure("SESSION_NOT_CONNECTED", "this worker is draining and takes no new sessions");
+    if (!this.accepting) throw stopping();
     if (this.runners.size >= this.deps.maxSessions) throw new JobFailure("SESSION_NOT_CONNECTED", `this worker already hosts MAX_SESSIONS (${this.deps.maxSessions}) sessions`);
     const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
     if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
     // The wait may have outlasted a drain or a shutdown.
     if (!this.accepting) {
       await this.deps.leases.release(acquired.fence);
-      throw new JobFailure("SESSION_NOT_CONNECTED", "this worker is draining and takes no new sessions");
+      throw stopping();
     }
     this.failed.delete(sessionId);
     this.stopped.delete(sessionId);
@@ -232,4 +232,9 @@ export class SessionHost {
     this.accepting = false;
     await Promise.all([...this.runners.values()].map((r) => (handOver ? r.handOff() : r.stop("disconnected", "the worker is stopping"))));
   }
+}
+
+/** A start refused because this worker is shutting down (a draining worker is handled by placement). */
+function stopping(): JobFailure {
+  return new JobFailure("SESSION_NOT_CONNECTED", "this worker is stopping and takes no new sessions");
 }
