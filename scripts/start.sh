@@ -3,6 +3,9 @@
 # with every part in one process (--role=all) and an embedded Redis.
 # Extra arguments are passed on, e.g. `npm start -- --port=9000`.
 set -eu
-. "$(dirname -- "$0")/bootstrap.sh"
+WAG_ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+sh "$WAG_ROOT/scripts/bootstrap.sh"
+PATH="$WAG_ROOT/.tools/node_modules/.bin:$PATH"
+export PATH
 cd "$WAG_ROOT"
 exec bun src/main.ts --role=all "$@"
