@@ -5,6 +5,7 @@ import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
 import type { Environment } from "../registry/workers/schema.ts";
+import { DEFAULT_WA_VERSION, type WaVersion } from "../whatsapp/wa-version.ts";
 import { SETTINGS, type Fault, type LogLevel, type Role, type Setting } from "./settings.ts";
 
 export interface Secrets {
@@ -36,11 +37,15 @@ export interface Config {
   /** Unset: the real WhatsApp. */
   waUrl?: string;
   waTrustKey?: Uint8Array;
+  /** The WA Web version sessions announce; DEFAULT_WA_VERSION unless overridden. */
+  waVersion: WaVersion;
   logLevel: LogLevel;
   shutdownGraceMs: number;
   maxBodyBytes: number;
   webhookUrl?: string;
   simSeed: string;
+  /** `wa-gateway simulator`: clients announcing an older version are refused as retired. */
+  simMinWaVersion?: WaVersion;
   heartbeatIntervalMs: number;
   /** Longer than the interval; 3 intervals unless set. */
   heartbeatTimeoutMs: number;
@@ -141,11 +146,13 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     reconnectBaseDelayMs: read(SETTINGS.reconnectBaseDelay) ?? 1000,
     waUrl: read(SETTINGS.waUrl),
     waTrustKey: read(SETTINGS.waTrustKey),
+    waVersion: read(SETTINGS.waVersion) ?? DEFAULT_WA_VERSION,
     logLevel: read(SETTINGS.logLevel) ?? "info",
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
     maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
     webhookUrl: read(SETTINGS.webhookUrl),
     simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
+    simMinWaVersion: read(SETTINGS.simMinWaVersion),
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
     leaseTtlMs,

@@ -1,3 +1,5 @@
+import type { WaVersion } from "../whatsapp/wa-version.ts";
+
 /**
  * Strict value parsers for settings. Each returns the parsed value or throws a
  * ParseError whose message says what the setting accepts; the config module
@@ -78,6 +80,19 @@ export const wsUrl: Parser<string> = (raw) => {
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new ParseError(`must be a ws(s) URL, got "${raw}"`);
   return raw;
+};
+
+/** Each part travels as a protobuf uint32 in the login payload, so anything larger cannot be announced. */
+const UINT32_MAX = 0xffff_ffff;
+
+/** A WA Web client version: three dot-separated integers, as WhatsApp writes it (2.3000.1043857760). */
+export const waVersion: Parser<WaVersion> = (raw) => {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(raw.trim());
+  const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] as const : undefined;
+  if (!parts || parts.some((n) => n > UINT32_MAX)) {
+    throw new ParseError(`must be a WA Web version: three dot-separated integers like 2.3000.1234567890 (each at most ${UINT32_MAX}), got "${raw}"`);
+  }
+  return parts;
 };
 
 /** A Curve25519 public key: 32 bytes, as 64 hex digits or base64. */

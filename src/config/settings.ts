@@ -1,4 +1,5 @@
 import { ENVIRONMENTS } from "../registry/workers/schema.ts";
+import { DEFAULT_WA_VERSION, formatWaVersion } from "../whatsapp/wa-version.ts";
 import * as p from "./parsers.ts";
 
 export const ROLES = ["all", "coordinator", "worker"] as const;
@@ -46,6 +47,7 @@ export const SETTINGS = {
   reconnectBaseDelay: setting({ flag: "reconnect-base-delay", env: "RECONNECT_BASE_DELAY", parse: p.positiveDuration, defaultText: "1s", help: "Worker: first reconnect delay; it doubles per failure (with jitter), up to 60 s; 440 conflicts start 5 times higher." }),
   waUrl: setting({ flag: "wa-url", env: "WA_URL", parse: p.wsUrl, defaultText: "(WhatsApp)", help: "Worker: the WhatsApp WebSocket URL. Set only to use the project's simulator; a non-default value is logged as a warning." }),
   waTrustKey: setting({ flag: "wa-trust-key", env: "WA_TRUST_KEY", parse: p.publicKey32, defaultText: "(WhatsApp's)", help: "Worker: the root key (hex/base64, 32 bytes) WhatsApp's Noise certificates must be signed by; the simulator prints its own." }),
+  waVersion: setting({ flag: "wa-version", env: "WA_VERSION", parse: p.waVersion, defaultText: formatWaVersion(DEFAULT_WA_VERSION), help: "Worker: the WA Web client version announced to WhatsApp (three dot-separated integers). Set it only when WhatsApp has retired the pinned one (every session fails with 405); a non-default value is logged as a warning." }),
   logLevel: setting({ flag: "log-level", env: "LOG_LEVEL", parse: p.oneOf(LOG_LEVELS), defaultText: "info", help: "Log verbosity (JSON lines on stdout)." }),
   shutdownGrace: setting({ flag: "shutdown-grace", env: "SHUTDOWN_GRACE", parse: p.duration, defaultText: "10s", help: "How long SIGTERM/SIGINT waits for in-flight work before closing." }),
   maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, defaultText: "25mb", help: "Largest accepted HTTP request body; larger gets 413." }),
@@ -63,6 +65,7 @@ export const SETTINGS = {
   eventRetention: setting({ flag: "event-retention", env: "EVENT_RETENTION", parse: p.positiveDuration, defaultText: "7d", help: "Coordinator: events (and their webhook deliveries) older than this are deleted from the ledger." }),
   faultInjection: setting({ flag: "fault-injection", env: "FAULT_INJECTION", parse: p.oneOf(FAULTS), defaultText: "none", help: "Testing only: crash-after-ledger-write SIGKILLs the coordinator after it stores an event and before it queues its webhooks." }),
   simSeed: setting({ flag: "sim-seed", env: "SIM_SEED", parse: p.nonEmpty, defaultText: "wa-sim", help: "`wa-gateway simulator` only: seed for the simulator's keys, accounts and ids (same seed, same world)." }),
+  simMinWaVersion: setting({ flag: "sim-min-wa-version", env: "SIM_MIN_WA_VERSION", parse: p.waVersion, defaultText: "(none)", help: "`wa-gateway simulator` only: refuse clients announcing an older WA Web version with <failure reason=405>, as WhatsApp refuses a retired version." }),
   heartbeatInterval: setting({ flag: "heartbeat-interval", env: "HEARTBEAT_INTERVAL", parse: p.positiveDuration, defaultText: "10s", help: "How often a worker heartbeats; the coordinator checks liveness this often." }),
   heartbeatTimeout: setting({ flag: "heartbeat-timeout", env: "HEARTBEAT_TIMEOUT", parse: p.positiveDuration, defaultText: "3 heartbeat intervals", help: "Coordinator: a worker silent this long is marked OFFLINE (a worker_offline event is stored)." }),
   leaseTtl: setting({ flag: "lease-ttl", env: "LEASE_TTL", parse: p.positiveDuration, defaultText: "6s", help: "Every role, one value per cluster: a session's ownership lease lives this long unless renewed (every third of it). A dead worker's sessions move within about this long; a pause shorter than two thirds of it moves nothing." }),

@@ -1,5 +1,6 @@
 import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../jobs/contract/index.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { WaVersion } from "./wa-version.ts";
 
 /*
  * The narrow doorway between the worker and WhatsApp. Only `src/whatsapp/`
@@ -14,6 +15,8 @@ export interface WhatsAppEndpoint {
   wsUrl?: string;
   /** The 32-byte Curve25519 root key the server's Noise certificate chain must be signed by. */
   trustKey?: Uint8Array;
+  /** The WA Web client version to announce; unset, the pinned DEFAULT_WA_VERSION. */
+  version?: WaVersion;
 }
 
 /** Why a socket closed, as far as the worker needs to know. */
@@ -26,8 +29,17 @@ export type CloseReason =
   | "restart_required"
   /** 408 while pairing: every QR expired without a scan. */
   | "qr_timeout"
+  /** 405 at login: WhatsApp has retired the WA Web version this client announces; only a newer one (--wa-version) helps. */
+  | "version_refused"
   /** WhatsApp refused this account (403 forbidden, banned): reconnecting will not help. */
   | "forbidden"
+  /**
+   * The server could not prove it is WhatsApp (or the configured simulator): its Noise certificate chain
+   * is not signed by the trusted root, or does not certify its key. Refused before any QR is shown.
+   */
+  | "untrusted_server"
+  /** WhatsApp refused the pairing-code request (a wrong number, a device name it rejects, too many tries). */
+  | "pairing_code_refused"
   /** The network, the server or a timeout dropped the socket: reconnect with backoff. */
   | "connection_lost"
   /** We closed it (close() or logout()). */

@@ -3,6 +3,7 @@ import { Curve, DisconnectReason, encodeBigEndian, KEY_BUNDLE_TYPE, proto } from
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { deriveSecret, keyPairFromSecret } from '../../src/simulator/crypto/curve.ts';
 import { buildCertChain, verifyCertChain } from '../../src/simulator/noise/noise-cert.ts';
+import { importStockCurve } from '../support/stock-baileys.ts';
 import { connectOpen, endClient, errorOf, memoryAuth, nextEvent, pairWithQr, startClient, waitForClose } from './support/baileys-client.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
@@ -16,7 +17,7 @@ afterAll(() => sim.stop());
 
 const keys = (label: string) => keyPairFromSecret(deriveSecret('negative', label));
 
-test('a certificate chain with a wrong signature is refused by the strict check, though Baileys would accept it', () => {
+test('a certificate chain with a wrong signature is refused by the strict check and by patched Baileys, though stock rc14 accepts it', async () => {
   const root = keys('root');
   const intermediate = keys('intermediate');
   const chain = buildCertChain({ root, intermediate, serverStatic: keys('static').public, nowSeconds: 1_700_000_000 });
@@ -27,8 +28,11 @@ test('a certificate chain with a wrong signature is refused by the strict check,
   decoded.intermediate!.signature = forged;
   const tampered = proto.CertChain.encode(decoded).finish();
   expect(verifyCertChain(tampered, root.public)).toEqual({ ok: false, reason: 'intermediate signature invalid' });
-  // The upstream flaw the strict check exists for: rc14's Curve.verify says yes to the forgery.
-  expect(Curve.verify(root.public, decoded.intermediate!.details!, forged)).toBe(true);
+  // The upstream flaw: stock rc14's Curve.verify says yes to the forgery; the patched one says no.
+  expect((await importStockCurve()).verify(root.public, decoded.intermediate!.details!, forged)).toBe(true);
+  expect(Curve.verify(root.public, decoded.intermediate!.details!, forged)).toBe(false);
+  const genuine = proto.CertChain.decode(chain).intermediate!.signature!;
+  expect(Curve.verify(root.public, decoded.intermediate!.details!, genuine)).toBe(true);
 });
 
 test('a client whose signed prekey signature is wrong is refused at registration', async () => {

@@ -15,7 +15,8 @@ import type { Logger } from "../../platform/logger.ts";
 import { DriverError, type DriverEvent, type OpenSessionOptions, type PollStore, type WhatsAppEndpoint, type WhatsAppSession } from "../driver.ts";
 import { quietLibsignal } from "../quiet-libsignal.ts";
 import { baileysLogger } from "./baileys-logger.ts";
-import { closeReason, statusCodeOf } from "./close-reason.ts";
+import { DEFAULT_WA_VERSION, type WaVersion } from "../wa-version.ts";
+import { closeMessage, closeReason, statusCodeOf } from "./close-reason.ts";
 import { foldedStatus, isForwardable, participantsEvent, reactionEvents, receiptUpdates, statusUpdates } from "./incoming-events.ts";
 import { MessageSender } from "./message-sender.ts";
 import { upsertMessageJson } from "./message-json.ts";
@@ -45,6 +46,7 @@ export class BaileysSession implements WhatsAppSession {
   private readonly sock: WASocket;
   private readonly log: Logger;
   private readonly polls: PollStore;
+  private readonly version: WaVersion;
   private readonly sent = new SentMessages();
   private readonly acks = new ServerAcks(ACK_TIMEOUT_MS);
   private readonly sender: MessageSender;
@@ -55,6 +57,7 @@ export class BaileysSession implements WhatsAppSession {
   private caughtUp = false;
   private opened = false;
   private sawQr = false;
+  private pairingCodeRefused = false;
   private closedByUs = false;
   private finished = false;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +68,7 @@ export class BaileysSession implements WhatsAppSession {
   ) {
     this.log = options.log;
     this.polls = deps.polls;
+    this.version = deps.endpoint.version ?? DEFAULT_WA_VERSION;
     const auth = options.auth.state as AuthenticationState;
     const logger = baileysLogger(options.log);
     this.sock = makeWASocket({
@@ -75,6 +79,8 @@ export class BaileysSession implements WhatsAppSession {
       // Entries expire after 5 minutes.
       auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, logger) },
       ...(deps.endpoint.wsUrl ? { waWebSocketUrl: deps.endpoint.wsUrl } : {}),
+      // Always ours, never Baileys' built-in: the announced version is a setting (--wa-version), not an upgrade's side effect.
+      version: [...this.version],
       logger,
       browser: Browsers.ubuntu("Chrome"),
       markOnlineOnConnect: false,
@@ -147,7 +153,8 @@ export class BaileysSession implements WhatsAppSession {
       this.maybeOpen();
       if (update.connection === "close") {
         const error = update.lastDisconnect?.error;
-        this.finish(statusCodeOf(error), error?.message ?? "connection closed");
+        const statusCode = statusCodeOf(error);
+        this.finish(statusCode, closeMessage(statusCode, error?.message ?? "connection closed", this.version));
       }
     });
     ev.on("creds.update", (update) => {
@@ -190,7 +197,10 @@ export class BaileysSession implements WhatsAppSession {
     this.sock.requestPairingCode(phone.replace(/\D/g, "")).then(
       (code) => this.emit({ type: "pairing_code", code }),
       (error: unknown) => {
-        this.log.warn({ err: error }, "requesting a pairing code failed");
+        // With the pairing-code-refused patch the request rejects when the server answers with an error,
+        // so no code that WhatsApp never registered is ever shown.
+        this.log.warn({ err: error }, "WhatsApp refused the pairing-code request");
+        this.pairingCodeRefused = true;
         this.sock.end(error instanceof Error ? error : new Error(String(error))).catch(() => undefined);
       },
     );
@@ -257,7 +267,7 @@ export class BaileysSession implements WhatsAppSession {
     this.finished = true;
     this.acks.settleAll();
     this.releaseConsole();
-    const reason = closeReason(statusCode, { closedByUs: this.closedByUs, pairing: this.sawQr && !this.opened });
+    const reason = closeReason(statusCode, { closedByUs: this.closedByUs, pairing: this.sawQr && !this.opened, pairingCodeRefused: this.pairingCodeRefused, message });
     this.deliver({ type: "close", reason, ...(statusCode !== undefined ? { statusCode } : {}), message });
   }
 

@@ -231,6 +231,22 @@ export class SessionRunner {
       }
       case "forbidden":
         return this.giveUp("error", `WhatsApp refused this account: ${disconnect.message}`, disconnect);
+      case "untrusted_server":
+        // Reconnecting to a server that failed the certificate check would only offer it the creds again.
+        return this.giveUp(
+          "error",
+          `untrusted_server: the server could not prove it is WhatsApp (${disconnect.message}); no credentials were sent to it. If this is the project's simulator, set --wa-trust-key to its root key`,
+          disconnect,
+        );
+      case "pairing_code_refused":
+        return this.giveUp(
+          "error",
+          `pairing_code_refused: WhatsApp refused the pairing-code request (${disconnect.message}); check the phone number (with country code) or link by QR`,
+          disconnect,
+        );
+      case "version_refused":
+        // Every reconnect would announce the same retired version: only a new --wa-version (and a restart) helps.
+        return this.giveUp("error", `version_refused: ${disconnect.message}; set --wa-version (WA_VERSION) to the current WA Web version and restart`, disconnect);
       case "qr_timeout":
         return this.giveUp("disconnected", "the QR code was not scanned in time; start the session again", disconnect);
       case "replaced":
