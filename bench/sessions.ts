@@ -9,7 +9,8 @@ import { DisconnectReason, proto, type WASocket } from '@whiskeysockets/baileys'
 import type { Simulator } from '../src/simulator/create-simulator.ts';
 import { quietLibsignal } from '../src/whatsapp/quiet-libsignal.ts';
 import { spawnSimulatorChild } from './simulator-child.ts';
-import { type MemoryAuth, memoryAuth, nextEvent, startClient, waitForClose, waitForOpen, waitForStatus } from '../tests/simulator/support/baileys-client.ts';
+import { httpScan, scanUntilLinked } from '../tests/support/link-by-qr.ts';
+import { type MemoryAuth, memoryAuth, socketQr, startClient, waitForClose, waitForOpen, waitForStatus } from '../tests/simulator/support/baileys-client.ts';
 
 // libsignal prints whole session records on every new session; 500 of them would bury the figures.
 quietLibsignal();
@@ -41,9 +42,9 @@ const newSession = async (): Promise<{ session: Session; openMs: number }> => {
   const { phone } = await control<{ phone: string }>('POST', '/accounts', {});
   const auth = memoryAuth();
   const pairing = startClient(sim, auth);
-  const { qr } = await nextEvent(pairing, 'connection.update', (u) => !!u.qr, 60_000);
+  const qrs = socketQr(pairing, 60_000);
   const closed = waitForClose(pairing, 60_000);
-  await control('POST', '/pairings/scan', { phone, qr });
+  await scanUntilLinked(qrs, httpScan(`${info.httpUrl}/sim`, phone));
   if ((await closed) !== DisconnectReason.restartRequired) throw new Error('pairing did not end with 515');
   const started = performance.now();
   const sock = startClient(sim, auth);

@@ -134,12 +134,18 @@ try {
     const account = await simCall<{ phone: string }>("POST", "/accounts", { name: `Bench ${i}` });
     const created = await api("POST", "/api/v1/sessions", { sessionId });
     if (created.status !== 202) throw new Error(`POST /sessions ${sessionId}: ${created.status} ${JSON.stringify(created.body)}`);
-    const qr = await until(`a QR for ${sessionId}`, async () => {
-      const r = await api<{ qr: string }>("GET", `/api/v1/sessions/${sessionId}/qr`);
-      return r.status === 200 ? r.body.data.qr : undefined;
-    }, 120_000, 50);
-    const scanned = await simCall("POST", "/pairings/scan", { phone: account.body.phone, qr });
-    if (scanned.status !== 200) throw new Error(`scan ${sessionId}: ${scanned.status} ${JSON.stringify(scanned.body)}`);
+    // Today's server refreshes the registration at the first scan (409); the phone scans the re-rendered QR.
+    let refused: string | undefined;
+    for (let scans = 0; ; scans++) {
+      const qr = await until(`a QR for ${sessionId}`, async () => {
+        const r = await api<{ qr: string }>("GET", `/api/v1/sessions/${sessionId}/qr`);
+        return r.status === 200 && r.body.data.qr !== refused ? r.body.data.qr : undefined;
+      }, 120_000, 50);
+      const scanned = await simCall("POST", "/pairings/scan", { phone: account.body.phone, qr });
+      if (scanned.status === 200) break;
+      if (scanned.status !== 409 || scans >= 3) throw new Error(`scan ${sessionId}: ${scanned.status} ${JSON.stringify(scanned.body)}`);
+      refused = qr;
+    }
     await until(`${sessionId} connected`, async () => ((await api<{ status: string }>("GET", `/api/v1/sessions/${sessionId}`)).body.data.status === "connected" ? true : undefined), 120_000);
   };
 

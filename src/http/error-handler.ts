@@ -27,10 +27,19 @@ export function errorHandler(log: Logger) {
       case "INVALID_FILE_TYPE":
         return reply(400, errorBody("BAD_REQUEST", error.message));
       default:
+        // The sandbox's simulator control API (mounted under /sim) throws its own errors, which carry
+        // their status; this handler runs before the simulator's own and must not turn them into 500s.
+        if (carriesStatus(error)) return reply(error.status, errorBody(error.code, error.message));
         log.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "unhandled error");
         return reply(500, errorBody("INTERNAL_ERROR", "Internal server error"));
     }
   });
+}
+
+/** An error that says which HTTP status and code it is (the simulator's ControlError). */
+function carriesStatus(error: unknown): error is Error & { status: number; code: string } {
+  if (!(error instanceof Error) || !("status" in error) || !("code" in error)) return false;
+  return typeof error.status === "number" && error.status >= 400 && error.status < 500 && typeof error.code === "string";
 }
 
 /** "body.maxSessions: Expected number to be greater or equal to 1" from TypeBox's first error. */

@@ -3,7 +3,9 @@ import { controlApi } from './control/control-api.ts';
 import { SimControl } from './control/control-service.ts';
 import { buildServerIdentity } from './noise/server-identity.ts';
 import { quietLibsignal } from '../whatsapp/quiet-libsignal.ts';
-import { type ReceiptSettings, SimContext } from './server/sim-context.ts';
+import type { WaVersion } from '../whatsapp/wa-version.ts';
+import { type Addressing, type ReceiptSettings, SimContext } from './server/sim-context.ts';
+import { type PairingBehaviour, pairingBehaviour, type ServerEra } from './server/server-behaviour.ts';
 import { startWsServer } from './server/ws-server.ts';
 import { World } from './world/world.ts';
 import { StateFile } from './server/state-file.ts';
@@ -28,6 +30,17 @@ export interface SimulatorOptions {
    * prove the client refuses the server.
    */
   readonly certIssuerSerial?: number;
+  /**
+   * Which server to play: `current` (default, WhatsApp as of late 2026) or `rc14` (as when Baileys
+   * 7.0.0-rc14 was released). `pairing` overrides single linking behaviours of that era.
+   */
+  readonly era?: ServerEra;
+  readonly pairing?: Partial<PairingBehaviour>;
+  /**
+   * Clients announcing an older WA Web version (ClientPayload `userAgent.appVersion`) are refused with
+   * `<failure reason="405">`, as WhatsApp refuses a version it has retired. Unset: every version is accepted.
+   */
+  readonly minClientVersion?: WaVersion;
   /** Serve the HTTPS media host (default true). */
   readonly media?: boolean;
   /**
@@ -37,6 +50,8 @@ export interface SimulatorOptions {
   readonly statePath?: string;
   /** Told about every failure inside the simulator's handlers (they are also kept for `GET /sim/errors`). */
   readonly onError?: (message: string) => void;
+  /** `lid` (default): 1:1 traffic addressed as WhatsApp does today; `pn`: the older phone-number addressing. */
+  readonly addressing?: Addressing;
 }
 
 export interface Simulator {
@@ -75,6 +90,9 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial);
   const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
   if (options.onError) ctx.onError = options.onError;
+  ctx.minClientVersion = options.minClientVersion;
+  if (options.addressing) ctx.addressing = options.addressing;
+  ctx.pairing = pairingBehaviour(options.era ?? 'current', options.pairing);
   const stateFile = options.statePath ? new StateFile(options.statePath, ctx.world) : undefined;
   stateFile?.load();
   if (options.media !== false) {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { BINARY, gatewayCommand, cleanEnv } from "../support/gateway-process.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-import { connectOpen, memoryAuth, nextEvent, startClient, waitForClose, type SimEndpoint } from "./support/baileys-client.ts";
+import { connectOpen, memoryAuth, socketQr, startClient, waitForClose, type SimEndpoint } from "./support/baileys-client.ts";
+import { httpScan, scanUntilLinked } from "../support/link-by-qr.ts";
 
 // `wa-gateway simulator` from the compiled binary: the simulator ships inside the executable.
 let proc: ReturnType<typeof Bun.spawn>;
@@ -37,10 +38,9 @@ test("wa-gateway simulator: a bare Baileys client pairs through its control API 
   const sim: SimEndpoint = { url: info.waUrl, rootPublicKey: Buffer.from(info.trustKey, "base64") };
   const auth = memoryAuth();
   const sock = startClient(sim, auth);
-  const { qr } = await nextEvent(sock, "connection.update", (u) => !!u.qr);
+  const qrs = socketQr(sock);
   const restart = waitForClose(sock);
-  const scanned = await fetch(`${info.controlApi}/pairings/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: account.phone, qr }) });
-  expect(scanned.status).toBe(200);
+  expect(await scanUntilLinked(qrs, httpScan(info.controlApi, account.phone))).toBe(1);
   expect(await restart).toBe(515);
   const open = await connectOpen(sim, auth);
   expect(auth.creds.me?.id).toStartWith(`${account.phone}:`);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test, setDefaultTimeout } from 'bun:test';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
-import { connectOpen, endClient, memoryAuth, nextEvent, startClient, waitForClose } from './support/baileys-client.ts';
+import { connectOpen, endClient, memoryAuth, nextEvent, socketQr, startClient, waitForClose } from './support/baileys-client.ts';
+import { controlScan, scanUntilLinked } from '../support/link-by-qr.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);
@@ -37,10 +38,15 @@ test('a sandbox user links a client, sends it a text and reads the phone inbox, 
   const contact = await call('POST', '/accounts', { name: 'Ivo' });
   const auth = memoryAuth();
   const sock = startClient(sim, auth);
-  const { qr } = await nextEvent(sock, 'connection.update', (u) => !!u.qr);
+  const qrs = socketQr(sock);
+  const qr = await qrs.next();
   expect((await call('GET', '/pairings')).body as unknown as unknown[]).toHaveLength(1);
   const closed = waitForClose(sock);
-  const scanned = await call('POST', '/pairings/scan', { phone: '4915100000001', qr });
+  // Today's server refreshes the registration at the first scan; the phone then scans the new QR.
+  const refused = await call('POST', '/pairings/scan', { phone: '4915100000001', qr });
+  expect(refused.status).toBe(409);
+  expect(refused.body).toMatchObject({ success: false, code: 'CONFLICT' });
+  const scanned = await call('POST', '/pairings/scan', { phone: '4915100000001', qr: await qrs.next(qr) });
   expect(scanned.body.devices).toHaveLength(1);
   expect(await closed).toBe(DisconnectReason.restartRequired);
   const linked = await connectOpen(sim, auth);
@@ -65,8 +71,7 @@ test('groups, media and participant changes driven over HTTP reach a linked clie
   const member = await call('POST', '/accounts', { name: 'Linked member' });
   const auth = memoryAuth();
   const sock = startClient(sim, auth);
-  const { qr } = await nextEvent(sock, 'connection.update', (u) => !!u.qr);
-  await call('POST', '/pairings/scan', { phone: member.body.phone, qr });
+  await scanUntilLinked(socketQr(sock), controlScan(sim.control, member.body.phone as string));
   const linked = await connectOpen(sim, auth);
   const admin = await call('POST', '/accounts', { name: 'Sim admin' });
   const other = await call('POST', '/accounts', { name: 'Sim other' });

@@ -8,6 +8,7 @@ import type { WhatsAppDriver } from "../../src/whatsapp/driver.ts";
 import { errorOf, until } from "../simulator/support/baileys-client.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
 import { OpenedSession, pairedSession, sessionAuth, simDriver } from "./support/driver-harness.ts";
+import { controlScan, scanUntilLinked } from "../support/link-by-qr.ts";
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);
@@ -63,7 +64,7 @@ test("creds in Redis: after pairing, a new socket with the stored state opens wi
   await redis.set(fence.key, fence.token);
   const first = await useRedisAuthState(redis, "cy", key, fence);
   const pairing = new OpenedSession(driver, first, { sessionId: "cy" });
-  await sim.control.scanQr(cy.phone, (await pairing.next("qr")).qr);
+  await scanUntilLinked(pairing.qrs(), controlScan(sim.control, cy.phone));
   expect((await pairing.next("close")).reason).toBe("restart_required");
   const linked = new OpenedSession(driver, first, { sessionId: "cy" });
   await linked.next("open");

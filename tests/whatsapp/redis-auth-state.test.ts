@@ -6,8 +6,9 @@ import type { Redis } from "ioredis";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/create-simulator.ts";
 import { FenceLostError, useRedisAuthState } from "../../src/whatsapp/auth-state/redis-auth-state.ts";
-import { endClient, errorOf, nextEvent, startClient, waitForClose, waitForOpen } from "../simulator/support/baileys-client.ts";
+import { endClient, errorOf, nextEvent, socketQr, startClient, waitForClose, waitForOpen } from "../simulator/support/baileys-client.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
+import { controlScan, scanUntilLinked } from "../support/link-by-qr.ts";
 
 let server: TestRedis;
 let redis: Redis;
@@ -136,9 +137,9 @@ describe("with the unmodified Baileys client and the simulator", () => {
     };
 
     const pairing = await connect();
-    const { qr } = await nextEvent(pairing.sock, "connection.update", (u) => !!u.qr);
+    const qrs = socketQr(pairing.sock);
     const restart = waitForClose(pairing.sock);
-    await sim.control.scanQr(alice.phone, qr ?? "");
+    await scanUntilLinked(qrs, controlScan(sim.control, alice.phone));
     expect(await restart).toBe(515);
     await pairing.stored.saveCreds();
 

@@ -6,6 +6,7 @@ import { JobResultStore } from "../../src/jobs/result-store.ts";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/jobs/contract/index.ts";
 import { WorkerWorld } from "./support/worker-world.ts";
+import { controlScan, polledQr, scanUntilLinked } from "../support/link-by-qr.ts";
 
 interface Webhook {
   event: string;
@@ -66,7 +67,9 @@ test("a standalone worker takes raw BullMQ jobs and posts contract B webhooks to
   expect(Number.isInteger(qr.timestamp)).toBe(true);
   expect(Math.abs(qr.timestamp - Date.now() / 1000)).toBeLessThan(60);
 
-  await world.sim.control.scanQr(phone.phone, qr.data.qr as string);
+  // The QR as the webhooks show it, re-rendered ones included (today's server refreshes the registration).
+  const webhookQr = polledQr(async () => received.filter((w) => w.event === "connection.update" && typeof w.data.qr === "string").at(-1)?.data.qr as string | undefined);
+  expect(await scanUntilLinked(webhookQr, controlScan(world.sim.control, phone.phone))).toBe(1);
   await hook("connection.update open", (w) => w.event === "connection.update" && w.data.connection === "open");
 
   const carol = world.sim.control.createAccount({ name: "Carol" });

@@ -1,5 +1,5 @@
 // Sandbox helpers: scan a pending QR with a simulated phone, and send an incoming message from a simulated contact.
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { attempt, field, h } from "./dom.js";
 
 /** The simulated phone for a session, created the first time (one phone number per session, like a real shop). */
@@ -9,11 +9,28 @@ async function phoneFor(sessionId) {
   return accounts.find((a) => a.name === name) ?? (await api("/sim/accounts", { method: "POST", body: { name } }));
 }
 
+const currentQr = async (sessionId) => (await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}/qr`)).data.qr;
+
+/**
+ * Like a phone held to the screen: today's WhatsApp refreshes the companion's registration at the first
+ * scan ("Couldn't link device", 409), the page shows the re-rendered QR, and the phone scans that one.
+ */
 export async function scanWithSimulatedPhone(sessionId) {
   const phone = await phoneFor(sessionId);
-  const { data } = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}/qr`);
-  await api("/sim/pairings/scan", { method: "POST", body: { phone: phone.phone, qr: data.qr } });
-  return phone;
+  let qr = await currentQr(sessionId);
+  for (let scans = 1; ; scans++) {
+    try {
+      await api("/sim/pairings/scan", { method: "POST", body: { phone: phone.phone, qr } });
+      return phone;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 409 || scans >= 4) throw error;
+    }
+    const refused = qr;
+    for (let waited = 0; qr === refused && waited < 50; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      qr = await currentQr(sessionId);
+    }
+  }
 }
 
 export function scanButton(sessionId, after = () => {}) {

@@ -3,6 +3,8 @@ import type { InboxEntry } from '../phone/inbox.ts';
 import { encryptPollVote } from '../phone/poll-vote.ts';
 import { type Account, lidJid, pnJid } from '../world/account.ts';
 import { ControlError } from './control-views.ts';
+import { envelopeAuthor } from '../messaging/addressing.ts';
+import type { Addressing } from '../server/sim-context.ts';
 
 /** Where a reacted-to or voted-on message lives, seen from the simulated person acting on it. */
 export type ChatRef = { kind: 'direct'; target: Account } | { kind: 'group'; jid: string; author: Account };
@@ -23,10 +25,16 @@ export const reactionMessage = (chat: ChatRef, messageId: string, emoji: string,
 /**
  * A vote on a poll the linked number `creator` sent, found in the voter's inbox. It is encrypted for the
  * jids the receiving app derives with Baileys' `getKeyAuthor`: the creator's phone-number jid, and the
- * voter's alternate jid from the envelope: the LID (`sender_lid`) in 1:1 chats, the phone number
- * (`participant_pn`) in LID groups.
+ * voter's jid as the envelope names it (see `envelopeAuthor`).
  */
-export const pollVoteMessage = (voter: Account, creator: Account, chat: ChatRef, poll: InboxEntry | undefined, options: readonly string[]): proto.IMessage => {
+export const pollVoteMessage = (
+  addressing: Addressing,
+  voter: Account,
+  creator: Account,
+  chat: ChatRef,
+  poll: InboxEntry | undefined,
+  options: readonly string[],
+): proto.IMessage => {
   const secret = poll?.message.messageContextInfo?.messageSecret;
   const creation = poll?.message.pollCreationMessageV3 ?? poll?.message.pollCreationMessage ?? poll?.message.pollCreationMessageV2;
   if (!poll || !secret || !creation) throw new ControlError(`no such poll in ${voter.phone}'s inbox`, 'NOT_FOUND');
@@ -40,7 +48,7 @@ export const pollVoteMessage = (voter: Account, creator: Account, chat: ChatRef,
         pollMsgId: poll.id,
         pollEncKey: secret,
         pollCreatorJid: pnJid(creator),
-        voterJid: chat.kind === 'direct' ? lidJid(voter) : pnJid(voter),
+        voterJid: envelopeAuthor(addressing, voter, chat.kind === 'group'),
       }),
       senderTimestampMs: Date.now(),
     },

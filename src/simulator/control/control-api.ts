@@ -7,7 +7,6 @@ import { groupRoutes } from './routes/group-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import { pairingRoutes } from './routes/pairing-routes.ts';
 
-const STATUS = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400 } as const;
 
 export interface ControlApiOptions {
   readonly control: SimControl;
@@ -25,7 +24,7 @@ const fail = (status: number, error: string, code: string): Response => Response
 export const controlApi = ({ control, restart, prefix = '/sim' }: ControlApiOptions) =>
   new Elysia({ prefix, name: 'wa-simulator-control' })
     .onError({ as: 'scoped' }, ({ code, error }) => {
-      if (error instanceof ControlError) return fail(STATUS[error.code], error.message, error.code);
+      if (error instanceof ControlError) return fail(error.status, error.message, error.code);
       if (code === 'VALIDATION') {
         const field = error.valueError?.path?.replace(/^\//, '') || 'body';
         return fail(400, `invalid ${field}: ${error.valueError?.message ?? 'bad value'}`, 'VALIDATION');

@@ -10,10 +10,19 @@ export const AccountBody = t.Object({
   lid: t.String(),
   name: t.String(),
   restricted: t.Boolean(),
+  requiresToken: t.Boolean(),
+  hidesPhoneNumber: t.Boolean(),
+  chats: t.Array(t.String(), { description: 'Phone numbers this account has a chat with (and a privacy token from)' }),
   devices: t.Array(t.Object({ id: t.Number(), online: t.Boolean(), platform: t.String() })),
 });
 
-export const NewAccountBody = t.Object({ phone: t.Optional(Phone), name: t.Optional(t.String({ minLength: 1, maxLength: 100 })) });
+export const NewAccountBody = t.Object({
+  phone: t.Optional(Phone),
+  name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
+  requiresToken: t.Optional(t.Boolean({ description: 'Linked devices must present the privacy token this person granted them, or get 463 (default false)' })),
+  hidesPhoneNumber: t.Optional(t.Boolean({ description: "The server no longer discloses this number: this person's messages carry their LID only (default false)" })),
+});
+export const ChatBody = t.Object({ with: Phone });
 
 export const PairingBody = t.Object({
   id: t.String(),

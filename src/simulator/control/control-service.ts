@@ -6,6 +6,7 @@ import { decryptMedia, type MediaKind } from '../media/media-crypto.ts';
 import { buildMediaMessage, mediaOf, type OutgoingMedia } from '../media/media-message.ts';
 import { phoneSendToAccount } from '../phone/deliver.ts';
 import { phoneSendToGroup } from '../phone/group-send.ts';
+import { grantToken } from '../messaging/privacy-token.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
 import type { LoginOverlap, ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, pnJid } from '../world/account.ts';
@@ -24,6 +25,7 @@ import {
 } from './control-views.ts';
 import { dropConnections, replaceConnections, unlinkDevice } from './faults.ts';
 import { parseQr } from './qr-code.ts';
+import { screenScan } from '../pairing/registration-refresh.ts';
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -64,6 +66,7 @@ export class SimControl {
     if (!pending.noiseKey.equals(scanned.noiseKey) || !pending.identityKey.equals(scanned.identityKey)) {
       throw new ControlError('QR keys do not match the waiting client', 'BAD_REQUEST');
     }
+    screenScan(this.ctx, pending, scanned.advSecret);
     await completePairing(this.ctx, pending, account, scanned.advSecret);
     return accountView(this.ctx, account);
   }
@@ -85,6 +88,8 @@ export class SimControl {
   async sendMessage(from: string, to: string, message: proto.IMessage): Promise<SendResult> {
     const sender = this.account(from);
     const target = this.account(to);
+    // Writing first grants the recipient this person's privacy token, so it can answer.
+    grantToken(this.ctx, target, sender);
     const id = this.ctx.world.ids.hex('msg');
     this.ctx.recordSent(id, { sender, deviceId: 0, chat: pnJid(target) });
     // The recipient's own phone gets it too: its inbox is what "that person received".
@@ -109,7 +114,7 @@ export class SimControl {
     const voter = this.account(from);
     const creator = this.account(to);
     const poll = voter.phoneDevice.inbox.list().find((e) => e.id === pollMessageId);
-    return this.sendMessage(from, to, pollVoteMessage(voter, creator, { kind: 'direct', target: creator }, poll, options));
+    return this.sendMessage(from, to, pollVoteMessage(this.ctx.addressing, voter, creator, { kind: 'direct', target: creator }, poll, options));
   }
 
   /** Sends encrypted media (image, video, audio, voice note, document, sticker). */
@@ -170,7 +175,7 @@ export class SimControl {
     const voter = this.account(from);
     const author = this.account(creator);
     const poll = voter.phoneDevice.inbox.list().find((e) => e.id === pollMessageId && e.chat === groupJid);
-    return this.sendGroupMessage(from, groupJid, pollVoteMessage(voter, author, { kind: 'group', jid: groupJid, author }, poll, options));
+    return this.sendGroupMessage(from, groupJid, pollVoteMessage(this.ctx.addressing, voter, author, { kind: 'group', jid: groupJid, author }, poll, options));
   }
 
   inbox(phone: string): readonly InboxEntry[] {
@@ -235,7 +240,17 @@ export class SimControl {
     unlinkDevice(this.ctx, account, deviceId);
   }
 
-  /** Fault: sends from this account are refused with error 463. */
+  /**
+   * `owner` already has a chat with `contact`, who granted it a privacy token: devices linked from now
+   * on get both in their history sync, devices already linked a `privacy_token` notification.
+   */
+  openChat(owner: string, contact: string): AccountView {
+    const account = this.account(owner);
+    grantToken(this.ctx, account, this.account(contact));
+    return accountView(this.ctx, account);
+  }
+
+  /** Fault: sends from this account are refused with error 463 (its reach-out timelock is active). */
   setRestricted(phone: string, restricted: boolean): AccountView {
     const account = this.account(phone);
     account.restricted = restricted;

@@ -10,6 +10,10 @@ export interface AccountView {
   lid: string;
   name: string;
   restricted: boolean;
+  requiresToken: boolean;
+  hidesPhoneNumber: boolean;
+  /** Phone numbers of the people this account has a chat with (and a privacy token from). */
+  chats: string[];
   devices: { id: number; online: boolean; platform: string }[];
 }
 
@@ -38,13 +42,18 @@ export interface GroupView {
 
 /** Raised for requests that name things that do not exist or are in the wrong state. */
 export class ControlError extends Error {
+  /** Carried so that an app the control API is mounted in (the sandbox) answers with it too. */
+  readonly status: number;
   constructor(
     message: string,
     readonly code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST',
   ) {
     super(message);
+    this.status = CONTROL_STATUS[code];
   }
 }
+
+export const CONTROL_STATUS = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400 } as const;
 
 export const accountView = (ctx: SimContext, account: Account): AccountView => ({
   phone: account.phone,
@@ -52,6 +61,9 @@ export const accountView = (ctx: SimContext, account: Account): AccountView => (
   lid: lidJid(account),
   name: account.name,
   restricted: account.restricted,
+  requiresToken: account.requiresToken,
+  hidesPhoneNumber: account.hidesPhoneNumber,
+  chats: [...account.chats.keys()],
   devices: [...account.devices.values()].map((d) => ({ id: d.id, online: !!ctx.connectionOf(account, d), platform: d.platform })),
 });
 

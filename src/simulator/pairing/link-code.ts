@@ -7,6 +7,7 @@ import { bytesOf, iqError, iqResult, node, nowSeconds } from '../server/nodes.ts
 import type { SimContext } from '../server/sim-context.ts';
 import type { Account } from '../world/account.ts';
 import { completePairing } from './pair-device.ts';
+import { refusePairingCode } from './pairing-code-policy.ts';
 import type { PendingPairing } from './pending-pairing.ts';
 
 const hkdf = (key: Uint8Array, salt: Uint8Array, info: string): Buffer =>
@@ -21,6 +22,8 @@ export const companionHello = (ctx: SimContext, conn: Connection, iq: BinaryNode
   const wrapped = bytesOf(reg, 'link_code_pairing_wrapped_companion_ephemeral_pub');
   const phone = (reg.attrs.jid ?? '').split('@')[0] ?? '';
   if (!pending || !wrapped || wrapped.length !== 80) return conn.sendNode(iqError(iq, 400, 'bad-request'));
+  const refused = refusePairingCode(ctx, reg, phone);
+  if (refused) return conn.sendNode(iqError(iq, refused.code, refused.text));
   const ref = ctx.world.ids.hex('link-code-ref', 16);
   pending.code = { phone, wrappedCompanionEphemeral: wrapped, ref };
   conn.sendNode(iqResult(iq, [node('link_code_companion_reg', {}, [node('link_code_pairing_ref', {}, Buffer.from(ref))])]));

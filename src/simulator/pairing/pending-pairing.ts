@@ -28,4 +28,6 @@ export interface PendingPairing {
     readonly ref: string;
   };
   primary?: PrimaryHalf;
+  /** Today's registration refreshes (registration-refresh.ts): what was sent, acked and retired. */
+  readonly refresh: { readonly sent: string[]; readonly acked: Set<string>; readonly retired: Buffer[] };
 }

@@ -40,6 +40,7 @@ export const handleRegistration = (ctx: SimContext, conn: Connection, data: prot
     },
     platform,
     createdAt: Date.now(),
+    refresh: { sent: [], acked: new Set(), retired: [] },
   });
   conn.sendNode(
     node('iq', { from: 's.whatsapp.net', type: 'set', id: ctx.world.ids.hex('iq', 6), xmlns: 'md' }, [

@@ -4,8 +4,10 @@ import { handleClientMessage } from '../messaging/client-message.ts';
 import { handleClientReceipt } from '../messaging/client-receipt.ts';
 import { handleGroupIq } from '../groups/group-iq.ts';
 import { handleMdIq } from '../pairing/md-iq.ts';
+import { noteRefreshAck } from '../pairing/registration-refresh.ts';
 import { handleMediaConnIq } from '../media/media-conn.ts';
 import { handleMiscIq } from '../queries/misc-iq.ts';
+import { handleMexIq } from '../queries/mex.ts';
 import { handleEncryptIq } from '../queries/prekeys.ts';
 import { handleUsyncIq } from '../queries/usync.ts';
 import type { Connection } from './connection.ts';
@@ -30,6 +32,9 @@ const routeIq = async (ctx: SimContext, conn: Connection, iq: BinaryNode): Promi
       return handleGroupIq(ctx, conn, iq);
     case 'w:m':
       return handleMediaConnIq(ctx, conn, iq);
+    case 'w:mex':
+      if (!handleMexIq(conn, iq)) conn.sendNode(iqResult(iq));
+      return;
     default:
       // Unknown queries get an empty result so the client never waits out its query timeout.
       if (!handleMiscIq(conn, iq)) conn.sendNode(iqResult(iq));
@@ -45,8 +50,12 @@ export const routeNode = async (ctx: SimContext, conn: Connection, node: BinaryN
       return conn.bound ? handleClientMessage(ctx, conn, node) : undefined;
     case 'receipt':
       return conn.bound ? handleClientReceipt(ctx, conn, node) : undefined;
+    case 'ack':
+      // Only one ack matters before pairing: the companion's for a registration refresh.
+      if (node.attrs.class === 'notification' && node.attrs.id) noteRefreshAck(ctx, conn, node.attrs.id);
+      return;
     default:
-      // acks, presence, chatstate and telemetry need no answer.
+      // presence, chatstate and telemetry need no answer.
       return;
   }
 };

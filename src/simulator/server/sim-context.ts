@@ -5,6 +5,9 @@ import type { World } from '../world/world.ts';
 import type { Connection } from './connection.ts';
 import type { MediaHost } from '../media/media-host.ts';
 import type { PendingPairing } from '../pairing/pending-pairing.ts';
+import { type PairingBehaviour, pairingBehaviour } from './server-behaviour.ts';
+import type { WaVersion } from '../../whatsapp/wa-version.ts';
+import type { ClientVersion } from './client-version.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
 export interface ReceiptSettings {
@@ -35,11 +38,20 @@ export interface SentRecord {
   readonly chat: string;
 }
 
+/**
+ * How the server names the people in 1:1 traffic: `lid` as WhatsApp does today (`from=<lid>@lid`, with
+ * `sender_pn` only where it still discloses the number), `pn` as it did before (`from=<phone>`, with
+ * `sender_lid`). Groups are LID-addressed either way.
+ */
+export type Addressing = 'lid' | 'pn';
+
 /** Everything handlers share: the world, live connections, and fault switches. */
 export class SimContext {
   readonly connections = new Map<string, Connection>();
   readonly pendingPairings: PendingPairing[] = [];
   readonly receipts: ReceiptSettings;
+  /** How linking behaves: today's server unless a test asks for the old one. */
+  pairing: PairingBehaviour = pairingBehaviour('current');
   /** Timers for delayed receipts and phone actions, cleared on stop. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The latest failures inside handlers, newest last; a healthy run keeps this empty. */
@@ -53,7 +65,12 @@ export class SimContext {
   replacedLogins = 0;
   /** The latest of those overlaps, oldest first, bounded. */
   readonly overlaps: LoginOverlap[] = [];
+  /** Clients announcing an older WA Web version are refused as retired (see client-version.ts). */
+  minClientVersion?: WaVersion;
+  /** The versions the latest connections announced, oldest first, bounded. */
+  readonly clientVersions: ClientVersion[] = [];
   media?: MediaHost;
+  addressing: Addressing = 'lid';
   /** Called whenever state may have changed (the state file saves soon after). */
   changed: () => void = () => undefined;
   /** Told about every handler failure as it happens, e.g. to log it. */

@@ -13,6 +13,7 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import type { Simulator } from '../../../src/simulator/create-simulator.ts';
+import { controlScan, pushedQr, type QrSource, scanUntilLinked } from '../../support/link-by-qr.ts';
 
 /** Creds plus a Map-backed Signal key store: a whole Baileys session kept in memory. */
 export interface MemoryAuth {
@@ -99,13 +100,17 @@ export const waitForClose = async (sock: WASocket, timeoutMs?: number): Promise<
 export const waitForOpen = (sock: WASocket, timeoutMs?: number) =>
   nextEvent(sock, 'connection.update', (u) => u.connection === 'open', timeoutMs);
 
-/** QR pairing end to end: shows a QR, the phone scans it, the client is told to restart. */
+/** The QRs a socket shows (every re-render, too), for `scanUntilLinked`. Call right after startClient. */
+export const socketQr = (sock: WASocket, waitMs?: number): QrSource =>
+  pushedQr((onQr) => sock.ev.on('connection.update', (u) => u.qr && onQr(u.qr)), waitMs);
+
+/** QR pairing end to end: shows a QR, the phone scans it (again after a refresh), the client is told to restart. */
 export const pairWithQr = async (sim: Simulator, phone: string): Promise<MemoryAuth> => {
   const auth = memoryAuth();
   const sock = startClient(sim, auth);
-  const { qr } = await nextEvent(sock, 'connection.update', (u) => !!u.qr);
+  const qrs = socketQr(sock);
   const closed = waitForClose(sock);
-  await sim.control.scanQr(phone, qr ?? '');
+  await scanUntilLinked(qrs, controlScan(sim.control, phone));
   const code = await closed;
   if (code !== DisconnectReason.restartRequired) throw new Error(`expected 515 after pairing, got ${code}`);
   return auth;

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
 import type { Simulator } from '../../../src/simulator/create-simulator.ts';
-import { connectOpen, memoryAuth, nextEvent, startClient, waitForClose } from './baileys-client.ts';
+import { connectOpen, memoryAuth, socketQr, startClient, waitForClose } from './baileys-client.ts';
+import { httpScan, scanUntilLinked } from '../../support/link-by-qr.ts';
 
 const config = JSON.parse(process.env.SIM_MEDIA_CLIENT ?? '{}') as { url: string; httpUrl: string; rootKey: string; phone: string; contactJid: string };
 const sim = { url: config.url, rootPublicKey: Buffer.from(config.rootKey, 'hex') } as Pick<Simulator, 'url' | 'rootPublicKey'> as Simulator;
@@ -15,9 +16,9 @@ const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex'
 
 const auth = memoryAuth();
 const first = startClient(sim, auth);
-const { qr } = await nextEvent(first, 'connection.update', (u) => !!u.qr);
+const qrs = socketQr(first);
 const closed = waitForClose(first);
-await fetch(`${config.httpUrl}/sim/pairings/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: config.phone, qr }) });
+await scanUntilLinked(qrs, httpScan(`${config.httpUrl}/sim`, config.phone));
 await closed;
 const sock = await connectOpen(sim, auth);
 

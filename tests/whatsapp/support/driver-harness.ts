@@ -4,6 +4,7 @@ import type { AccountView } from "../../../src/simulator/control/control-views.t
 import { createBaileysDriver } from "../../../src/whatsapp/baileys/baileys-driver.ts";
 import type { DriverEvent, PollStore, SessionAuth, WhatsAppDriver, WhatsAppSession } from "../../../src/whatsapp/driver.ts";
 import { memoryAuth, type MemoryAuth } from "../../simulator/support/baileys-client.ts";
+import { controlScan, polledQr, type QrSource, scanUntilLinked } from "../../support/link-by-qr.ts";
 
 export type EventOf<T extends DriverEvent["type"]> = Extract<DriverEvent, { type: T }>;
 
@@ -53,6 +54,11 @@ export class OpenedSession {
     });
   }
 
+  /** The QRs this socket showed, newest last: what a phone's camera sees. */
+  qrs(): QrSource {
+    return polledQr(async () => this.of("qr").at(-1)?.qr);
+  }
+
   of<T extends DriverEvent["type"]>(type: T): EventOf<T>[] {
     return this.events.filter((e): e is EventOf<T> => e.type === type);
   }
@@ -88,8 +94,7 @@ export const pairedSession = async (sim: Simulator, driver: WhatsAppDriver, name
   const account = sim.control.createAccount({ name });
   const auth = sessionAuth();
   const pairing = new OpenedSession(driver, auth, { sessionId });
-  const { qr } = await pairing.next("qr");
-  await sim.control.scanQr(account.phone, qr);
+  await scanUntilLinked(pairing.qrs(), controlScan(sim.control, account.phone));
   const closed = await pairing.next("close");
   if (closed.reason !== "restart_required") throw new Error(`expected restart_required after pairing, got ${closed.reason}`);
   const opened = new OpenedSession(driver, auth, { sessionId });

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { OutgoingMedia } from "../../../src/whatsapp/driver.ts";
 import { createBaileysDriver } from "../../../src/whatsapp/baileys/baileys-driver.ts";
 import { MemoryPollStore, OpenedSession, sessionAuth, testLog } from "./driver-harness.ts";
+import { httpScan, scanUntilLinked } from "../../support/link-by-qr.ts";
 
 const config = JSON.parse(process.env.MEDIA_SENDER ?? "{}") as { url: string; httpUrl: string; rootKey: string; phone: string; to: string };
 const report = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
@@ -27,8 +28,7 @@ if (import.meta.main) {
   const driver = createBaileysDriver({ endpoint: { wsUrl: config.url, trustKey: Buffer.from(config.rootKey, "hex") }, polls: new MemoryPollStore(), log: testLog });
   const auth = sessionAuth();
   const pairing = new OpenedSession(driver, auth);
-  const { qr } = await pairing.next("qr");
-  await fetch(`${config.httpUrl}/sim/pairings/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: config.phone, qr }) });
+  await scanUntilLinked(pairing.qrs(), httpScan(`${config.httpUrl}/sim`, config.phone));
   await pairing.next("close");
   const opened = new OpenedSession(driver, auth);
   await opened.next("open");

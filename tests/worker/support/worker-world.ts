@@ -8,6 +8,7 @@ import { createSimulator, type Simulator } from "../../../src/simulator/create-s
 import { spawnGateway, type GatewayProcess } from "../../support/gateway-process.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
+import { controlScan, polledQr, type QrSource, scanUntilLinked } from "../../support/link-by-qr.ts";
 
 export const API_KEY = "worker-test-api-key-0123456789";
 export const WORKER_TOKEN = "worker-test-backend-token-0123456789";
@@ -284,13 +285,17 @@ export class WorkerWorld {
     return { phone: account.phone, jid: account.jid };
   }
 
-  /** Reads a session's QR from the API, scans it with `phone`, and waits until the session is connected. */
-  async scan(sessionId: string, phone: string): Promise<void> {
-    const qr = await this.until(`a QR for ${sessionId}`, async () => {
+  /** The QR a session shows, as `GET /api/v1/sessions/{id}/qr` serves it. */
+  apiQr(sessionId: string, waitMs?: number): QrSource {
+    return polledQr(async () => {
       const reply = await this.api<{ qr: string }>("GET", `/api/v1/sessions/${sessionId}/qr`);
       return reply.status === 200 ? reply.body.data.qr : undefined;
-    });
-    await this.sim.control.scanQr(phone, qr);
+    }, waitMs);
+  }
+
+  /** Reads a session's QR from the API, scans it with `phone` (again after a refresh), and waits until the session is connected. */
+  async scan(sessionId: string, phone: string): Promise<void> {
+    await scanUntilLinked(this.apiQr(sessionId), controlScan(this.sim.control, phone));
     await this.waitStatus(sessionId, "connected");
   }
 

@@ -9,7 +9,7 @@ const tags = ['simulator: accounts'];
 export const accountRoutes = (control: SimControl) =>
   new Elysia()
     .get('/accounts', () => control.accounts(), { response: t.Array(S.AccountBody), detail: { tags, summary: 'List simulated accounts' } })
-    .post('/accounts', ({ body }) => control.createAccount({ phone: body.phone?.replace('+', ''), name: body.name }), {
+    .post('/accounts', ({ body }) => control.createAccount({ ...body, phone: body.phone?.replace('+', '') }), {
       body: S.NewAccountBody,
       response: { 200: S.AccountBody, 409: S.ErrorBody },
       detail: { tags, summary: 'Create a simulated account: a phone number with its simulated phone' },
@@ -17,6 +17,11 @@ export const accountRoutes = (control: SimControl) =>
     .get('/accounts/:phone', ({ params }) => control.getAccount(params.phone), {
       response: { 200: S.AccountBody, 404: S.ErrorBody },
       detail: { tags, summary: 'One account with its linked devices' },
+    })
+    .post('/accounts/:phone/chats', ({ params, body }) => control.openChat(params.phone, body.with), {
+      body: S.ChatBody,
+      response: { 200: S.AccountBody, 404: S.ErrorBody },
+      detail: { tags, summary: 'This account already has a chat with someone, who granted it a privacy token (sent by history sync or notification)' },
     })
     .get(
       '/accounts/:phone/inbox',
