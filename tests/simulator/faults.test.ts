@@ -140,7 +140,7 @@ test('a client that lost its sessions (old auth state) gets the message again th
   const again = nextEvent(alice.sock, 'messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'after your state was rolled back'));
   // The phone's session is established, so this is a plain `msg` that Alice can no longer decrypt.
   expect((await sim.control.sendText(rita.phone, alice.account.phone, 'after your state was rolled back')).encTypes).toEqual(['msg']);
-  expect((await again).messages[0]?.key.remoteJid).toBe(rita.jid);
+  expect((await again).messages[0]?.key).toMatchObject({ remoteJid: rita.lid, remoteJidAlt: rita.jid });
   endClient(alice.sock);
 });
 

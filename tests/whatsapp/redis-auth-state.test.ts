@@ -161,7 +161,7 @@ describe("with the unmodified Baileys client and the simulator", () => {
     await waitForOpen(second.sock);
     const again = nextEvent(second.sock, "messages.upsert", (u) => u.messages.some((m) => m.message?.conversation === "still there?"));
     expect((await sim.control.sendText(carol.phone, alice.phone, "still there?")).encTypes).toEqual(["msg"]);
-    expect((await again).messages[0]?.key.remoteJid).toBe(carol.jid);
+    expect((await again).messages[0]?.key).toMatchObject({ remoteJid: carol.lid, remoteJidAlt: carol.jid });
     const sent = await second.sock.sendMessage(carol.jid, { text: "yes, from redis state" });
     const got = await sim.control.waitForInbox(carol.phone, (e) => e.id === sent?.key.id);
     expect(got.message.conversation ?? got.message.extendedTextMessage?.text).toBe("yes, from redis state");

@@ -2,7 +2,8 @@ import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '../.
 import type { Connection } from '../server/connection.ts';
 import { childNodes, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
-import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
+import { type Account, type LinkedDevice, lidJid } from '../world/account.ts';
+import { disclosedPn } from '../messaging/addressing.ts';
 import type { Group } from '../world/group.ts';
 import { scheduleReceipts } from '../messaging/receipts-out.ts';
 import { requestRetry } from '../messaging/retry.ts';
@@ -61,7 +62,7 @@ export const handleGroupMessage = async (ctx: SimContext, conn: Connection, stan
           {
             from: group.jid,
             participant: lidJid(sender, device.id),
-            participant_pn: pnJid(sender, device.id),
+            ...disclosedPn('participant_pn', sender, device.id),
             addressing_mode: 'lid',
             id: stanza.attrs.id ?? '',
             t: nowSeconds(),

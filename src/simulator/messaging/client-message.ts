@@ -6,9 +6,8 @@ import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account
 import { handleGroupMessage } from '../groups/group-message.ts';
 import { scheduleReceipts } from './receipts-out.ts';
 import { requestRetry } from './retry.ts';
-
-/** WhatsApp's error for sends from a restricted account (Baileys maps it to "account restricted"). */
-const RESTRICTED = '463';
+import { directSender } from './addressing.ts';
+import { refusalOf } from './send-refusal.ts';
 
 type EncType = 'pkmsg' | 'msg';
 
@@ -59,13 +58,11 @@ const relayToDevice = (ctx: SimContext, sender: Account, device: LinkedDevice, s
     node(
       'message',
       {
-        from: pnJid(sender, device.id),
+        ...(own ? { from: pnJid(sender, device.id), sender_lid: lidJid(sender, device.id), recipient: stanza.attrs.to ?? '' } : directSender(ctx, sender, device.id)),
         id: stanza.attrs.id ?? '',
         t: nowSeconds(),
         type: stanza.attrs.type ?? 'text',
         notify: sender.name,
-        sender_lid: lidJid(sender, device.id),
-        ...(own ? { recipient: stanza.attrs.to ?? '' } : {}),
       },
       [encNode],
     ),
@@ -73,7 +70,7 @@ const relayToDevice = (ctx: SimContext, sender: Account, device: LinkedDevice, s
 };
 
 /**
- * A 1:1 message from a linked device: acknowledged (or refused for restricted accounts), then fanned
+ * A 1:1 message from a linked device: acknowledged (or refused, see send-refusal.ts), then fanned
  * out per `<to>`: simulated phones decrypt it into their inbox and send receipts; other linked devices
  * get the ciphertext relayed.
  */
@@ -83,8 +80,9 @@ export const handleClientMessage = async (ctx: SimContext, conn: Connection, sta
   const { account, device } = bound;
   const id = stanza.attrs.id ?? '';
   const to = stanza.attrs.to ?? '';
-  if (account.restricted) {
-    conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds(), error: RESTRICTED }));
+  const refusal = refusalOf(ctx, account, stanza);
+  if (refusal) {
+    conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds(), error: refusal }));
     return;
   }
   conn.sendNode(node('ack', { class: 'message', id, from: to, t: nowSeconds() }));

@@ -3,6 +3,7 @@ import { bigEndian, bytesOf, node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
 import { linkedDeviceBundle, type PreKeyBundle } from '../world/prekey-bundle.ts';
+import { directSender } from './addressing.ts';
 
 /**
  * A simulated phone could not decrypt a linked device's message (it lost its session or sender key):
@@ -67,7 +68,7 @@ export const answerRetry = async (ctx: SimContext, phoneOwner: Account, requeste
   await phone.openSession(address, bundleFromReceipt(receipt) ?? linkedDeviceBundle(device));
   const { type, ciphertext } = await phone.encrypt(address, message);
   const count = getBinaryNodeChild(receipt, 'retry')?.attrs.count ?? '1';
-  const attrs = { from: pnJid(phoneOwner), id, t: nowSeconds(), type: 'text', notify: phoneOwner.name, sender_lid: lidJid(phoneOwner) };
+  const attrs = { ...directSender(ctx, phoneOwner), id, t: nowSeconds(), type: 'text', notify: phoneOwner.name };
   ctx.sendTo(requester, device, node('message', attrs, [node('enc', { v: '2', type, count }, Buffer.from(ciphertext))]));
   return true;
 };

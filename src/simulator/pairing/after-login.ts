@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { proto } from '../../whatsapp/protocol.ts';
 import { phoneSendToDevice } from '../phone/deliver.ts';
+import { bootstrapHistory } from './history-bootstrap.ts';
 import type { Connection } from '../server/connection.ts';
 import { node } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
@@ -8,7 +9,8 @@ import type { SimContext } from '../server/sim-context.ts';
 /**
  * Ends the login sequence (the client has uploaded keys and checked its digest): whatever arrived
  * while the device was offline, the end-of-offline marker, then, once per newly linked device, an
- * empty initial history sync from the phone. Without it Baileys buffers every event for 20 s.
+ * initial history sync from the phone (no messages; the existing chats' mappings and privacy tokens).
+ * Without it Baileys buffers every event for 20 s, and cannot write to contacts that want a token.
  */
 export const finishLogin = async (ctx: SimContext, conn: Connection): Promise<void> => {
   const bound = conn.bound;
@@ -17,7 +19,7 @@ export const finishLogin = async (ctx: SimContext, conn: Connection): Promise<vo
   for (const queued of pending) conn.sendNode({ ...queued, attrs: { ...queued.attrs, offline: '1' } });
   conn.sendNode(node('ib', { from: 's.whatsapp.net' }, [node('offline', { count: String(pending.length) })]));
   if (!bound.device.needsHistorySync) return;
-  const history = proto.HistorySync.encode({ syncType: proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP, progress: 100 }).finish();
+  const history = bootstrapHistory(bound.account);
   const { outcome } = await phoneSendToDevice(ctx, bound.account, bound.account, bound.device, {
     id: ctx.world.ids.hex('msg'),
     attrs: { category: 'peer' },

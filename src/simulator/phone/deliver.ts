@@ -3,6 +3,7 @@ import { linkedDeviceBundle } from '../world/prekey-bundle.ts';
 import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
+import { directSender } from '../messaging/addressing.ts';
 
 export interface PhoneMessage {
   readonly id: string;
@@ -22,7 +23,8 @@ export interface DeviceDelivery {
 /**
  * Encrypts `message` from `sender`'s simulated phone to one linked device and sends it, or queues it
  * while the device is offline. The first message opens a session from the device's uploaded bundle;
- * the phone addresses linked devices by LID, like WhatsApp does today.
+ * the phone addresses linked devices by LID, like WhatsApp does today, and the server names the sender
+ * as `ctx.addressing` says.
  */
 export const phoneSendToDevice = async (
   ctx: SimContext,
@@ -36,13 +38,13 @@ export const phoneSendToDevice = async (
   if (!(await phone.hasSession(address))) await phone.openSession(address, linkedDeviceBundle(device));
   const { type, ciphertext } = await phone.encrypt(address, outgoing.message);
   const own = sender === target;
+  // The phone's own copies (history sync, app-state keys) come from its own number, as before.
   const attrs: Record<string, string> = {
-    from: pnJid(sender),
+    ...(own ? { from: pnJid(sender) } : directSender(ctx, sender)),
     id: outgoing.id,
     t: nowSeconds(),
     type: 'text',
     notify: sender.name,
-    ...(own ? {} : { sender_lid: lidJid(sender) }),
     ...outgoing.attrs,
   };
   const stanza = node('message', attrs, [node('enc', { v: '2', type }, Buffer.from(ciphertext)), ...(outgoing.extra ?? [])]);

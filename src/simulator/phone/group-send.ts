@@ -1,7 +1,8 @@
 import type { proto } from '../../whatsapp/protocol.ts';
 import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
-import { type Account, lidJid, pnJid } from '../world/account.ts';
+import { type Account, lidJid } from '../world/account.ts';
+import { disclosedPn } from '../messaging/addressing.ts';
 import type { Group } from '../world/group.ts';
 import { linkedDeviceBundle } from '../world/prekey-bundle.ts';
 
@@ -30,7 +31,7 @@ export const phoneSendToGroup = async (ctx: SimContext, sender: Account, group: 
         holders.add(key);
       }
       children.push(node('enc', { v: '2', type: 'skmsg' }, Buffer.from(ciphertext)));
-      const attrs = { from: group.jid, participant: author, participant_pn: pnJid(sender), addressing_mode: 'lid', id, t: nowSeconds(), type: 'text', notify: sender.name };
+      const attrs = { from: group.jid, participant: author, ...disclosedPn('participant_pn', sender), addressing_mode: 'lid', id, t: nowSeconds(), type: 'text', notify: sender.name };
       if (ctx.sendTo(member, device, node('message', attrs, children)) !== 'dropped') delivered++;
     }
   }

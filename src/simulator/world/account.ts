@@ -35,8 +35,32 @@ export interface Account {
   readonly phoneDevice: SimPhone;
   readonly devices: Map<number, LinkedDevice>;
   nextDeviceId: number;
-  /** Sends from this account are refused with error 463, as WhatsApp does for restricted numbers. */
+  /**
+   * WhatsApp restricted this account (its "reach-out timelock" is active): its 1:1 sends are refused
+   * with error 463, the same code as a missing privacy token; only the timelock query tells them apart.
+   */
   restricted: boolean;
+  /**
+   * Linked devices writing to this person must present the privacy token (`<tctoken>`) this person
+   * granted them, or the server refuses the message with 463, as WhatsApp does for contacts a sender
+   * has no chat with.
+   */
+  requiresToken: boolean;
+  /**
+   * The server no longer discloses this number: what this person sends is addressed by LID only (no
+   * `sender_pn` or `participant_pn`), so only a client's stored mapping can name the phone number.
+   */
+  hidesPhoneNumber: boolean;
+  /** The chats this account already has, by the other person's phone number. */
+  readonly chats: Map<string, ExistingChat>;
+}
+
+/** A chat with someone, and the privacy token they granted this account (what lets it write to them). */
+export interface ExistingChat {
+  readonly contact: Account;
+  readonly tcToken: Buffer;
+  /** Unix seconds. */
+  readonly tcTokenTimestamp: number;
 }
 
 export const pnJid = (account: Account, device = 0): string =>

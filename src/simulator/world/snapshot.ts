@@ -15,9 +15,19 @@ interface AccountSnapshot {
   readonly phone: string;
   readonly name: string;
   readonly restricted: boolean;
+  /** Absent in state files written before privacy tokens were simulated. */
+  readonly requiresToken?: boolean;
+  readonly hidesPhoneNumber?: boolean;
+  readonly chats?: ChatSnapshot[];
   readonly nextDeviceId: number;
   readonly devices: DeviceSnapshot[];
   readonly phoneState: PhoneState;
+}
+
+interface ChatSnapshot {
+  readonly contact: string;
+  readonly tcToken: Buffer;
+  readonly tcTokenTimestamp: number;
 }
 
 interface GroupSnapshot {
@@ -51,6 +61,9 @@ export const captureWorld = (world: World): string => {
       phone: a.phone,
       name: a.name,
       restricted: a.restricted,
+      requiresToken: a.requiresToken,
+      hidesPhoneNumber: a.hidesPhoneNumber,
+      chats: [...a.chats.values()].map((c) => ({ contact: c.contact.phone, tcToken: c.tcToken, tcTokenTimestamp: c.tcTokenTimestamp })),
       nextDeviceId: a.nextDeviceId,
       devices: [...a.devices.values()].map((d) => ({ ...d, preKeys: [...d.preKeys] })),
       phoneState: a.phoneDevice.exportState(),
@@ -73,11 +86,19 @@ export const restoreWorld = (world: World, json: string): void => {
   if (snapshot.version !== VERSION) throw new Error(`unsupported simulator state version ${snapshot.version}`);
   if (snapshot.seed !== world.seed) throw new Error('simulator state was saved with another seed');
   for (const saved of snapshot.accounts) {
-    const account = world.createAccount({ phone: saved.phone, name: saved.name });
+    const account = world.createAccount({ phone: saved.phone, name: saved.name, requiresToken: saved.requiresToken, hidesPhoneNumber: saved.hidesPhoneNumber });
     account.restricted = saved.restricted;
     account.nextDeviceId = saved.nextDeviceId;
     for (const device of saved.devices) account.devices.set(device.id, { ...device, preKeys: new Map(device.preKeys) });
     account.phoneDevice.importState(saved.phoneState);
+  }
+  // Chats name other accounts, so they wait until every account exists.
+  for (const saved of snapshot.accounts) {
+    const owner = world.account(saved.phone);
+    for (const chat of saved.chats ?? []) {
+      const contact = world.account(chat.contact);
+      if (owner && contact) owner.chats.set(contact.phone, { contact, tcToken: chat.tcToken, tcTokenTimestamp: chat.tcTokenTimestamp });
+    }
   }
   for (const saved of snapshot.groups) {
     const creator = world.account(saved.creator);

@@ -15,6 +15,10 @@ export interface ResolvedJid {
 export interface NewAccount {
   readonly phone?: string;
   readonly name?: string;
+  /** See `Account.requiresToken` (default false). */
+  readonly requiresToken?: boolean;
+  /** See `Account.hidesPhoneNumber` (default false). */
+  readonly hidesPhoneNumber?: boolean;
 }
 
 /** Everyone on the simulated network: accounts with their phones and linked devices, and groups. */
@@ -28,7 +32,7 @@ export class World {
     this.ids = new IdSource(seed);
   }
 
-  createAccount({ phone, name }: NewAccount = {}): Account {
+  createAccount({ phone, name, requiresToken = false, hidesPhoneNumber = false }: NewAccount = {}): Account {
     const number = phone ?? this.nextFreeNumber();
     if (!/^\d{6,15}$/.test(number)) throw new Error(`invalid phone number: ${number}`);
     if (this.byPhone.has(number)) throw new Error(`account already exists: ${number}`);
@@ -43,6 +47,9 @@ export class World {
       devices: new Map(),
       nextDeviceId: 2,
       restricted: false,
+      requiresToken,
+      hidesPhoneNumber,
+      chats: new Map(),
     };
     this.byPhone.set(number, account);
     this.byLid.set(lid, account);
