@@ -41,6 +41,11 @@ export interface SimulatorOptions {
    * `<failure reason="405">`, as WhatsApp refuses a version it has retired. Unset: every version is accepted.
    */
   readonly minClientVersion?: WaVersion;
+  /**
+   * Play an impostor of the simulator seeded so: present that server's genuine (public) certificate
+   * chain with a static key of its own. Tests use it to prove the client checks the leaf's key.
+   */
+  readonly replayCertChainOf?: string;
   /** Serve the HTTPS media host (default true). */
   readonly media?: boolean;
   /**
@@ -87,7 +92,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const seed = options.seed ?? 'wa-sim';
   const hostname = options.hostname ?? '127.0.0.1';
   const publicHost = options.publicHost ?? (hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname);
-  const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial);
+  const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial, options.replayCertChainOf);
   const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
   if (options.onError) ctx.onError = options.onError;
   ctx.minClientVersion = options.minClientVersion;

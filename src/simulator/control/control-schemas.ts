@@ -30,6 +30,8 @@ export const PairingBody = t.Object({
   platform: t.String(),
   createdAt: t.Number(),
   codeRequestedFor: t.Union([t.String(), t.Null()]),
+  refreshesSent: t.Integer({ description: "Registration refreshes (companion_reg_refresh) sent to this companion" }),
+  refreshesAcked: t.Integer({ description: "How many of them it acknowledged" }),
 });
 
 export const ScanBody = t.Object({ phone: Phone, qr: t.String({ minLength: 10, description: 'The QR string the client displayed' }) });
@@ -64,6 +66,16 @@ export const StatsBody = t.Object({
 export const OverlapsBody = t.Array(
   t.Object({ device: t.String({ description: '<phone>:<device>' }), at: t.Number({ description: 'Unix ms' }) }),
   { description: 'The latest 100 logins that replaced a still-open connection, oldest first' },
+);
+
+export const ClientVersionsBody = t.Array(
+  t.Object({
+    device: t.Union([t.String(), t.Null()], { description: '<phone>:<device> a login claims; null for a client registering to pair' }),
+    version: t.String({ description: 'The ClientPayload userAgent.appVersion, e.g. 2.3000.1043857760' }),
+    refused: t.Boolean({ description: 'Refused with <failure reason=405> as retired (older than the minimum version)' }),
+    at: t.Number({ description: 'Unix ms' }),
+  }),
+  { description: 'The latest 100 connections that announced a version, oldest first' },
 );
 
 export const ReceiptSettingsBody = t.Object({

@@ -8,6 +8,7 @@ import { phoneSendToAccount } from '../phone/deliver.ts';
 import { phoneSendToGroup } from '../phone/group-send.ts';
 import { grantToken } from '../messaging/privacy-token.ts';
 import type { InboxEntry } from '../phone/inbox.ts';
+import type { ClientVersion } from '../server/client-version.ts';
 import type { LoginOverlap, ReceiptSettings, SimContext } from '../server/sim-context.ts';
 import { type Account, pnJid } from '../world/account.ts';
 import type { Group } from '../world/group.ts';
@@ -66,7 +67,7 @@ export class SimControl {
     if (!pending.noiseKey.equals(scanned.noiseKey) || !pending.identityKey.equals(scanned.identityKey)) {
       throw new ControlError('QR keys do not match the waiting client', 'BAD_REQUEST');
     }
-    screenScan(this.ctx, pending, scanned.advSecret);
+    await screenScan(this.ctx, pending, scanned.advSecret);
     await completePairing(this.ctx, pending, account, scanned.advSecret);
     return accountView(this.ctx, account);
   }
@@ -211,6 +212,11 @@ export class SimControl {
    */
   overlaps(): LoginOverlap[] {
     return [...this.ctx.overlaps];
+  }
+
+  /** The WA Web version each of the latest connections announced at login or registration, oldest first. */
+  clientVersions(): ClientVersion[] {
+    return [...this.ctx.clientVersions];
   }
 
   /** Failures inside the simulator's handlers, newest last: empty in a healthy run. */

@@ -23,6 +23,9 @@ export interface PairingView {
   platform: string;
   createdAt: number;
   codeRequestedFor: string | null;
+  /** Registration refreshes sent to this companion, and how many it acknowledged. */
+  refreshesSent: number;
+  refreshesAcked: number;
 }
 
 export interface SendResult {
@@ -73,6 +76,8 @@ export const pairingView = (p: PendingPairing): PairingView => ({
   platform: p.platform,
   createdAt: p.createdAt,
   codeRequestedFor: p.code?.phone ?? null,
+  refreshesSent: p.refresh.sent.length,
+  refreshesAcked: p.refresh.acked.size,
 });
 
 export const groupView = (group: Group): GroupView => ({

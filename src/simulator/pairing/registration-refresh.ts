@@ -3,6 +3,8 @@ import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import type { PendingPairing } from './pending-pairing.ts';
 
+const ACK_WAIT_MS = 2_000;
+
 /**
  * Today's server between a scan and `pair-success`: the registration a companion advertises is
  * refreshed (shared/notes/whatsapp-2026.md, Baileys #2737). The phone that scans learns the QR's ADV
@@ -11,7 +13,7 @@ import type { PendingPairing } from './pending-pairing.ts';
  *
  * Throws the phone's "Couldn't link device" as a ControlError; returns when the scan may link.
  */
-export const screenScan = (ctx: SimContext, pending: PendingPairing, advSecret: Buffer): void => {
+export const screenScan = async (ctx: SimContext, pending: PendingPairing, advSecret: Buffer): Promise<void> => {
   const { refresh } = pending;
   if (refresh.retired.some((retired) => retired.equals(advSecret))) {
     throw new ControlError(
@@ -19,8 +21,10 @@ export const screenScan = (ctx: SimContext, pending: PendingPairing, advSecret: 
       'CONFLICT',
     );
   }
-  const unacked = refresh.sent.filter((id) => !refresh.acked.has(id));
-  if (unacked.length > 0) {
+  // A companion re-renders its QR before its ack is on the wire: a scan that quick waits for the ack.
+  const deadline = Date.now() + ACK_WAIT_MS;
+  while (refresh.sent.some((id) => !refresh.acked.has(id)) && Date.now() < deadline) await Bun.sleep(10);
+  if (refresh.sent.some((id) => !refresh.acked.has(id))) {
     throw new ControlError("Couldn't link device: the client never acknowledged the registration refresh", 'CONFLICT');
   }
   if (refresh.sent.length >= ctx.pairing.qrRefreshes) return;

@@ -40,6 +40,10 @@ export const accountRoutes = (control: SimControl) =>
       response: S.OverlapsBody,
       detail: { tags, summary: 'The latest logins that found the same device still connected (two live sockets at once)' },
     })
+    .get('/client-versions', () => control.clientVersions(), {
+      response: S.ClientVersionsBody,
+      detail: { tags, summary: 'The WA Web version each of the latest connections announced, and whether it was refused as retired' },
+    })
     .get('/errors', () => control.errors(), {
       response: t.Array(t.String()),
       detail: { tags, summary: "Failures inside the simulator's handlers, newest last (empty when healthy)" },
