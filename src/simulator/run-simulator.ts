@@ -17,6 +17,7 @@ export async function runSimulator(config: Config, log: Logger): Promise<{ stop(
     port: config.port,
     hostname: config.host,
     seed: config.simSeed,
+    minClientVersion: config.simMinWaVersion,
     statePath: join(config.dataDir, "simulator-state.json"),
     onError: (message) => log.warn({ simulatorError: message }, "simulator handler failed"),
   });

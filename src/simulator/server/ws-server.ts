@@ -1,6 +1,7 @@
 import type { Server, ServerWebSocket } from 'bun';
 import type { BinaryNode, proto } from '../../whatsapp/protocol.ts';
 import { keyPairFromSecret } from '../crypto/curve.ts';
+import { admitClientVersion } from './client-version.ts';
 import { Connection } from './connection.ts';
 import { routeNode } from './router.ts';
 import type { SimContext } from './sim-context.ts';
@@ -20,6 +21,7 @@ export interface WsServerOptions {
 
 const hooks = (ctx: SimContext) => ({
   async onAuthenticated(conn: Connection, payload: proto.ClientPayload) {
+    if (!admitClientVersion(ctx, conn, payload)) return;
     if (payload.devicePairingData) handleRegistration(ctx, conn, payload.devicePairingData);
     else handleLogin(ctx, conn, payload);
   },

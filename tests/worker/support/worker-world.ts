@@ -35,6 +35,8 @@ export interface WorldOptions {
   workerArgs?: (index: number) => string[];
   /** Run the compiled binary (dist/wa-gateway, built beforehand) instead of `bun src/main.ts`, as benchmarks do. */
   binary?: boolean;
+  /** The root key the gateway trusts: the simulator's (default), another one, or none (WhatsApp's own). */
+  trustKey?: Uint8Array | null;
 }
 
 /** A worker as `GET /api/v1/workers` lists it. */
@@ -212,7 +214,7 @@ export class WorkerWorld {
         `--data-dir=${dataDir}`,
         `--redis-url=${this.redis.url}`,
         `--wa-url=${this.sim.url}`,
-        `--wa-trust-key=${Buffer.from(this.sim.rootPublicKey).toString("hex")}`,
+        ...(this.opts.trustKey === null ? [] : [`--wa-trust-key=${Buffer.from(this.opts.trustKey ?? this.sim.rootPublicKey).toString("hex")}`]),
         "--worker-id=worker-test",
         "--heartbeat-interval=1s",
         "--reconnect-base-delay=200ms",
