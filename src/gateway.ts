@@ -105,12 +105,12 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
         ...dashboardRoutes({ apiKey: secrets.apiKey ?? "", info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
       );
     }
-    let whatsapp: Pick<Config, "waUrl" | "waTrustKey" | "waVersion"> = config;
+    let whatsapp: Pick<Config, "waUrl" | "waTrustKey" | "waVersion" | "historySync"> = config;
     if (config.sandbox) {
       const sandbox = await startSandbox(config, secrets.apiKey ?? "", log);
       lifecycle.add("sandbox simulator", sandbox.stop);
       plugins.push(sandbox.plugin);
-      whatsapp = { waUrl: sandbox.waUrl, waTrustKey: sandbox.trustKey, waVersion: config.waVersion };
+      whatsapp = { waUrl: sandbox.waUrl, waTrustKey: sandbox.trustKey, waVersion: config.waVersion, historySync: config.historySync };
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 

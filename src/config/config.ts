@@ -6,6 +6,7 @@ import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
 import type { Environment } from "../registry/workers/schema.ts";
 import { DEFAULT_WA_VERSION, type WaVersion } from "../whatsapp/wa-version.ts";
+import type { HistorySyncPolicy } from "../whatsapp/driver.ts";
 import { SETTINGS, type Fault, type LogLevel, type Role, type Setting } from "./settings.ts";
 
 export interface Secrets {
@@ -37,6 +38,7 @@ export interface Config {
   /** Unset: the real WhatsApp. */
   waUrl?: string;
   waTrustKey?: Uint8Array;
+  historySync: HistorySyncPolicy;
   /** The WA Web version sessions announce; DEFAULT_WA_VERSION unless overridden. */
   waVersion: WaVersion;
   logLevel: LogLevel;
@@ -146,6 +148,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     reconnectBaseDelayMs: read(SETTINGS.reconnectBaseDelay) ?? 1000,
     waUrl: read(SETTINGS.waUrl),
     waTrustKey: read(SETTINGS.waTrustKey),
+    historySync: read(SETTINGS.historySync) ?? "metadata",
     waVersion: read(SETTINGS.waVersion) ?? DEFAULT_WA_VERSION,
     logLevel: read(SETTINGS.logLevel) ?? "info",
     shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,

@@ -1,6 +1,7 @@
 import { ENVIRONMENTS } from "../registry/workers/schema.ts";
 import { DEFAULT_WA_VERSION, formatWaVersion } from "../whatsapp/wa-version.ts";
 import * as p from "./parsers.ts";
+import { HISTORY_SYNC_POLICIES } from "../whatsapp/driver.ts";
 
 export const ROLES = ["all", "coordinator", "worker"] as const;
 export type Role = (typeof ROLES)[number];
@@ -48,6 +49,7 @@ export const SETTINGS = {
   waUrl: setting({ flag: "wa-url", env: "WA_URL", parse: p.wsUrl, defaultText: "(WhatsApp)", help: "Worker: the WhatsApp WebSocket URL. Set only to use the project's simulator; a non-default value is logged as a warning." }),
   waTrustKey: setting({ flag: "wa-trust-key", env: "WA_TRUST_KEY", parse: p.publicKey32, defaultText: "(WhatsApp's)", help: "Worker: the root key (hex/base64, 32 bytes) WhatsApp's Noise certificates must be signed by; the simulator prints its own." }),
   waVersion: setting({ flag: "wa-version", env: "WA_VERSION", parse: p.waVersion, defaultText: formatWaVersion(DEFAULT_WA_VERSION), help: "Worker: the WA Web client version announced to WhatsApp (three dot-separated integers). Set it only when WhatsApp has retired the pinned one (every session fails with 405); a non-default value is logged as a warning." }),
+  historySync: setting({ flag: "history-sync", env: "HISTORY_SYNC", parse: p.oneOf(HISTORY_SYNC_POLICIES), defaultText: "metadata", help: "Worker: what sessions keep of WhatsApp's history sync. metadata: the LID↔phone-number mappings, privacy tokens and push names (needed to name LID-only senders and to write to existing chats without error 463), no message archive; full: the message history too. History is never forwarded as new messages." }),
   logLevel: setting({ flag: "log-level", env: "LOG_LEVEL", parse: p.oneOf(LOG_LEVELS), defaultText: "info", help: "Log verbosity (JSON lines on stdout)." }),
   shutdownGrace: setting({ flag: "shutdown-grace", env: "SHUTDOWN_GRACE", parse: p.duration, defaultText: "10s", help: "How long SIGTERM/SIGINT waits for in-flight work before closing." }),
   maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, defaultText: "25mb", help: "Largest accepted HTTP request body; larger gets 413." }),

@@ -9,12 +9,22 @@ import type { WaVersion } from "./wa-version.ts";
  * Everything that crosses this boundary is plain JSON-safe data.
  */
 
+/**
+ * What a session keeps of WhatsApp's history sync. `metadata`: only what carries LID↔phone-number
+ * mappings, privacy tokens and push names, without which today's WhatsApp cannot be written to reliably
+ * (no message archive). `full`: also the message history (RECENT, FULL, ON_DEMAND), for memory and bandwidth.
+ */
+export const HISTORY_SYNC_POLICIES = ["metadata", "full"] as const;
+export type HistorySyncPolicy = (typeof HISTORY_SYNC_POLICIES)[number];
+
 /** Where WhatsApp is. Both unset means the real WhatsApp; set, they point at the project's simulator. */
 export interface WhatsAppEndpoint {
   /** The chat WebSocket URL (Baileys' `waWebSocketUrl`). */
   wsUrl?: string;
   /** The 32-byte Curve25519 root key the server's Noise certificate chain must be signed by. */
   trustKey?: Uint8Array;
+  /** Unset: `metadata`. */
+  historySync?: HistorySyncPolicy;
   /** The WA Web client version to announce; unset, the pinned DEFAULT_WA_VERSION. */
   version?: WaVersion;
 }
@@ -102,7 +112,7 @@ export interface OutgoingMedia {
 /** Thrown by WhatsAppSession operations; the worker maps `code` to a job failure. */
 export class DriverError extends Error {
   constructor(
-    readonly code: "NOT_CONNECTED" | "NOT_ON_WHATSAPP" | "RESTRICTED" | "GROUP_NOT_FOUND" | "NOT_GROUP_ADMIN" | "WHATSAPP_ERROR",
+    readonly code: "NOT_CONNECTED" | "NOT_ON_WHATSAPP" | "RESTRICTED" | "RECIPIENT_TOKEN_REQUIRED" | "GROUP_NOT_FOUND" | "NOT_GROUP_ADMIN" | "WHATSAPP_ERROR",
     message: string,
   ) {
     super(message);

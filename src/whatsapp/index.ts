@@ -12,7 +12,7 @@ import { DEFAULT_WA_VERSION, formatWaVersion, sameWaVersion } from "./wa-version
  * (DESIGN invariant 7): in production it would mean talking to someone else. So is a WA Web version
  * other than the pinned one.
  */
-export function createWhatsAppDriver(config: Pick<Config, "waUrl" | "waTrustKey" | "waVersion">, redis: Redis, log: Logger): WhatsAppDriver {
+export function createWhatsAppDriver(config: Pick<Config, "waUrl" | "waTrustKey" | "waVersion" | "historySync">, redis: Redis, log: Logger): WhatsAppDriver {
   if (config.waUrl || config.waTrustKey) {
     log.warn({ waUrl: config.waUrl ?? "(default)", trustKey: config.waTrustKey ? Buffer.from(config.waTrustKey).toString("hex") : "(default)" }, "NOT the real WhatsApp: the WhatsApp URL or trusted root key is overridden");
   }
@@ -21,7 +21,7 @@ export function createWhatsAppDriver(config: Pick<Config, "waUrl" | "waTrustKey"
     log.warn({ waVersion: formatWaVersion(config.waVersion), pinned: formatWaVersion(DEFAULT_WA_VERSION) }, "announcing a WA Web version other than the pinned one (--wa-version)");
   }
   return createBaileysDriver({
-    endpoint: { ...(config.waUrl && { wsUrl: config.waUrl }), ...(config.waTrustKey && { trustKey: config.waTrustKey }), version: config.waVersion },
+    endpoint: { ...(config.waUrl && { wsUrl: config.waUrl }), ...(config.waTrustKey && { trustKey: config.waTrustKey }), version: config.waVersion, historySync: config.historySync },
     polls: new RedisPollStore(redis),
     log,
   });

@@ -9,6 +9,10 @@ export const JOB_FAILURES = {
   SESSION_NOT_FOUND: { permanent: true, meaning: "No such session (never started, or deleted)" },
   SESSION_NOT_CONNECTED: { permanent: false, meaning: "The session exists but is not connected to WhatsApp (yet); retried" },
   ACCOUNT_RESTRICTED: { permanent: true, meaning: "WhatsApp restricted this account from sending (error 463); the session reports it" },
+  RECIPIENT_TOKEN_REQUIRED: {
+    permanent: true,
+    meaning: "WhatsApp refused the message (error 463): the recipient accepts messages only with a privacy token this session does not hold for them (a new contact); not retried, since each try counts as another reach-out",
+  },
   NOT_ON_WHATSAPP: { permanent: true, meaning: "The recipient's number has no WhatsApp account" },
   MEDIA_INVALID: { permanent: true, meaning: "media is neither an http(s) URL nor valid base64" },
   MEDIA_TOO_LARGE: { permanent: true, meaning: "The media exceeds MAX_MEDIA_SIZE" },

@@ -1,7 +1,8 @@
-import { WA_CERT_DETAILS } from "@whiskeysockets/baileys";
+import { WA_CERT_DETAILS, type AuthenticationState } from "@whiskeysockets/baileys";
 import type { Logger } from "../../platform/logger.ts";
 import type { OpenSessionOptions, PollStore, WhatsAppDriver, WhatsAppEndpoint, WhatsAppSession } from "../driver.ts";
 import { BaileysSession } from "./baileys-session.ts";
+import { namingPhoneNumbers } from "./phone-number-names.ts";
 
 /**
  * The WhatsApp driver on Baileys. The trust key is process-global in Baileys (the exported, mutable
@@ -14,6 +15,11 @@ export function createBaileysDriver({ endpoint, polls, log }: { endpoint: WhatsA
     log.info({ wsUrl: endpoint.wsUrl }, "WhatsApp endpoint overridden: trusting a custom Noise root key");
   }
   return {
-    open: (options: OpenSessionOptions): WhatsAppSession => new BaileysSession(options, { endpoint, polls }),
+    open: (options: OpenSessionOptions): WhatsAppSession => {
+      // Contacts are reported by phone number where Baileys' stored mappings know it (phone-number-names.ts).
+      const { keys } = options.auth.state as AuthenticationState;
+      const onEvent = namingPhoneNumbers(keys, options.onEvent, (err) => options.log.error({ err }, "a WhatsApp event handler threw"));
+      return new BaileysSession({ ...options, onEvent }, { endpoint, polls });
+    },
   };
 }

@@ -15,6 +15,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { DriverError, type DriverEvent, type OpenSessionOptions, type PollStore, type WhatsAppEndpoint, type WhatsAppSession } from "../driver.ts";
 import { quietLibsignal } from "../quiet-libsignal.ts";
 import { baileysLogger } from "./baileys-logger.ts";
+import { historySyncOptions } from "./history-sync.ts";
 import { DEFAULT_WA_VERSION, type WaVersion } from "../wa-version.ts";
 import { closeMessage, closeReason, statusCodeOf } from "./close-reason.ts";
 import { foldedStatus, isForwardable, participantsEvent, reactionEvents, receiptUpdates, statusUpdates } from "./incoming-events.ts";
@@ -84,9 +85,8 @@ export class BaileysSession implements WhatsAppSession {
       logger,
       browser: Browsers.ubuntu("Chrome"),
       markOnlineOnConnect: false,
-      // No history: a gateway forwards new messages; a synced archive would cost memory and bandwidth per session.
-      syncFullHistory: false,
-      shouldSyncHistoryMessage: () => false,
+      // What of the history sync is kept (--history-sync): by default the mappings and tokens, not the archive.
+      ...historySyncOptions(deps.endpoint.historySync),
       getMessage: async (key) => (key.id ? this.sent.get(key.id) : undefined),
     });
     this.sender = new MessageSender({

@@ -18,11 +18,10 @@ import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "
 import { DriverError, type MessageKey, type OutgoingMedia, type PollStore, type ProtoJson } from "../driver.ts";
 import { toDriverError } from "./driver-errors.ts";
 import { mediaContent, quotedMessage } from "./outgoing-content.ts";
+import { REFUSED_463, refusal463 } from "./refusal-463.ts";
 import type { SentMessages } from "./sent-messages.ts";
 import type { ServerAcks } from "./server-acks.ts";
 
-/** WhatsApp's refusal of a message from a restricted account (WA Web disables the compose bar). */
-const RESTRICTED = "463";
 /** Positive "is on WhatsApp" answers remembered per socket; a bound keeps memory per session small. */
 const KNOWN_RECIPIENTS_LIMIT = 512;
 
@@ -149,7 +148,7 @@ export class MessageSender {
         throw error;
       }
       const ack = await acked;
-      if (ack?.error === RESTRICTED) throw new DriverError("RESTRICTED", "WhatsApp refused the message: this account is restricted (463)");
+      if (ack?.error === REFUSED_463) throw await refusal463(sock);
       if (ack?.error) throw new DriverError("WHATSAPP_ERROR", `WhatsApp refused the message (error ${ack.error})`);
       return { messageId: id, to: jid, timestamp: ack?.at ?? unixTimestampSeconds() };
     } catch (error) {
