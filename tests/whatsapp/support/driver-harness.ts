@@ -89,9 +89,19 @@ export class OpenedSession {
   }
 }
 
-/** A new simulated account linked through the driver by QR, then reopened and open. */
-export const pairedSession = async (sim: Simulator, driver: WhatsAppDriver, name: string, sessionId = name): Promise<{ account: AccountView; auth: ReturnType<typeof sessionAuth>; opened: OpenedSession }> => {
+/**
+ * A new simulated account linked through the driver by QR, then reopened and open. `beforeLink` shapes
+ * the account first, e.g. gives it chats the new device's history sync then carries.
+ */
+export const pairedSession = async (
+  sim: Simulator,
+  driver: WhatsAppDriver,
+  name: string,
+  sessionId = name,
+  beforeLink: (account: AccountView) => void = () => undefined,
+): Promise<{ account: AccountView; auth: ReturnType<typeof sessionAuth>; opened: OpenedSession }> => {
   const account = sim.control.createAccount({ name });
+  beforeLink(account);
   const auth = sessionAuth();
   const pairing = new OpenedSession(driver, auth, { sessionId });
   await scanUntilLinked(pairing.qrs(), controlScan(sim.control, account.phone));

@@ -185,6 +185,16 @@ export function jobSuite(via: Via): void {
     }
   });
 
+  test(`failures (${via}): a contact that requires a privacy token the session lacks fails for good with RECIPIENT_TOKEN_REQUIRED (463, not retried)`, async () => {
+    const stranger = world.sim.control.createAccount({ name: "Stranger", requiresToken: true });
+    const jobId = await jobs.add("SEND_TEXT", { sessionId: "shop", to: stranger.jid, text: "special offer" });
+    const job = await world.waitJob(jobId);
+    expect(job).toMatchObject({ state: "failed", attemptsMade: 1, failureCode: "RECIPIENT_TOKEN_REQUIRED" });
+    const failed = await world.until("message_failed", () => world.events("shop", "message_failed").find((e) => e.jobId === jobId));
+    expect(String(failed.error)).toStartWith("RECIPIENT_TOKEN_REQUIRED: ");
+    expect(world.sim.control.inbox(stranger.phone)).toHaveLength(0);
+  });
+
   test(`STOP_SESSION, START_SESSION, DELETE_SESSION (${via}): stop keeps auth and a send fails SESSION_NOT_CONNECTED after its retries; start resumes without a QR; delete erases auth`, async () => {
     const desk = world.sim.control.createAccount({ name: "Desk" });
     await done("START_SESSION", { sessionId: "desk" });
