@@ -8,6 +8,8 @@ WORKDIR /src
 # Bun is pinned and comes from npm, like everywhere else in this project.
 RUN npm install --global --no-audit --no-fund bun@1.4.5
 COPY package.json bun.lock bunfig.toml tsconfig.json ./
+# The Baileys patch set: bun install applies it (package.json's patchedDependencies).
+COPY patches patches
 RUN bun install --frozen-lockfile
 COPY scripts/build.ts scripts/build.ts
 COPY src src

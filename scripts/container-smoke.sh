@@ -12,10 +12,13 @@ trap 'rm -rf "$WORK"' EXIT
 # --- build stage -------------------------------------------------------------
 mkdir -p "$WORK/src/scripts"
 cp "$ROOT/package.json" "$ROOT/bun.lock" "$ROOT/bunfig.toml" "$ROOT/tsconfig.json" "$WORK/src/"
+cp -R "$ROOT/patches" "$WORK/src/"
 (cd "$WORK/src" && bun install --frozen-lockfile >/dev/null 2>&1)
 cp "$ROOT/scripts/build.ts" "$WORK/src/scripts/build.ts"
 cp -R "$ROOT/src" "$ROOT/drizzle" "$WORK/src/"
 (cd "$WORK/src" && WAG_BUILD_OUTFILE="$WORK/src/dist/wa-gateway" bun run build >/dev/null)
+# The image must carry the patched Baileys (patches/): a build that lost the patch set links nobody today.
+grep -aq "does not certify the server static key" "$WORK/src/dist/wa-gateway" || { echo "container smoke: the binary lacks the Baileys patch set"; exit 1; }
 
 # --- runtime stage -----------------------------------------------------------
 mkdir -p "$WORK/image/usr/local/bin" "$WORK/data"
