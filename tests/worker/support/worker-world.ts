@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectRedis } from "../../../src/platform/redis/redis-connection.ts";
 import type { WorkerView as WorkerViewSchema } from "../../../src/registry/operators/model.ts";
-import { createSimulator, type Simulator } from "../../../src/simulator/create-simulator.ts";
+import { createSimulator, type Simulator, type SimulatorOptions } from "../../../src/simulator/create-simulator.ts";
 import { spawnGateway, type GatewayProcess } from "../../support/gateway-process.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
 import { makeTempDir } from "../../support/temp-dir.ts";
@@ -37,6 +37,8 @@ export interface WorldOptions {
   binary?: boolean;
   /** The root key the gateway trusts: the simulator's (default), another one, or none (WhatsApp's own). */
   trustKey?: Uint8Array | null;
+  /** How the simulator behaves as a server, e.g. which client versions it has retired. */
+  simulator?: Pick<SimulatorOptions, "minClientVersion">;
 }
 
 /** A worker as `GET /api/v1/workers` lists it. */
@@ -88,7 +90,7 @@ export class WorkerWorld {
   ) {}
 
   static async start(opts: WorldOptions): Promise<WorkerWorld> {
-    const sim = await createSimulator({ seed: opts.seed, receipts: { deliveredDelayMs: 20, readDelayMs: 20, lose: false } });
+    const sim = await createSimulator({ seed: opts.seed, receipts: { deliveredDelayMs: 20, readDelayMs: 20, lose: false }, ...opts.simulator });
     const redis = await startTestRedis();
     const dir = makeTempDir("wagw-");
     if (!sim.mediaCertificatePem) throw new Error("the simulator runs without its media host");
