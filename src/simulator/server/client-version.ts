@@ -25,7 +25,7 @@ const MAX_KEPT = 100;
  */
 const RETIRED_VERSION = '405';
 
-export const announcedVersion = (payload: proto.ClientPayload): WaVersion => {
+const announcedVersion = (payload: proto.ClientPayload): WaVersion => {
   const v = payload.userAgent?.appVersion;
   return [v?.primary ?? 0, v?.secondary ?? 0, v?.tertiary ?? 0];
 };
