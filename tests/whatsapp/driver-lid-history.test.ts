@@ -4,7 +4,8 @@ import { createSimulator, type Simulator } from "../../src/simulator/create-simu
 import type { AccountView } from "../../src/simulator/control/control-views.ts";
 import { DriverError } from "../../src/whatsapp/driver.ts";
 import { errorOf } from "../simulator/support/baileys-client.ts";
-import { type OpenedSession, pairedSession, type sessionAuth, simDriver } from "./support/driver-harness.ts";
+import { createBaileysDriver } from "../../src/whatsapp/baileys/baileys-driver.ts";
+import { MemoryPollStore, type OpenedSession, pairedSession, type sessionAuth, simDriver, testLog } from "./support/driver-harness.ts";
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
 setDefaultTimeout(20_000);
@@ -89,6 +90,17 @@ test("LID groups both ways: the send reaches every member, a hidden-number membe
   const incoming = await sim.control.sendGroupText(known.phone, group.jid, "from the hidden member");
   const event = await shop.opened.next("messages", (e) => e.messages.some((m) => m.key.id === incoming.id));
   expect(event.messages[0]?.key).toMatchObject({ remoteJid: group.jid, participant: known.lid, participantAlt: known.jid });
+});
+
+test("with --history-sync full a fresh link opens without Baileys' 20 s wait and names the hidden number too", async () => {
+  const driver = createBaileysDriver({ endpoint: { wsUrl: sim.url, trustKey: sim.rootPublicKey, historySync: "full" }, polls: new MemoryPollStore(), log: testLog });
+  const started = Date.now();
+  const archive = await pairedSession(sim, driver, "Archive", "archive", (account) => sim.control.openChat(account.phone, known.phone));
+  expect(Date.now() - started).toBeLessThan(10_000);
+  const sent = await sim.control.sendText(known.phone, archive.account.phone, "full history here");
+  const event = await archive.opened.next("messages", (e) => e.messages.some((m) => m.key.id === sent.id));
+  expect(event.messages[0]?.key).toMatchObject({ remoteJid: known.jid, remoteJidAlt: known.lid });
+  await archive.opened.close();
 });
 
 test("the simulator recorded no handler errors", () => {
