@@ -36,6 +36,8 @@ export interface SimulatorOptions {
    */
   readonly era?: ServerEra;
   readonly pairing?: Partial<PairingBehaviour>;
+  /** How long the phone takes to send a newly linked device its initial history sync (default 0). */
+  readonly historySyncDelayMs?: number;
   /**
    * Clients announcing an older WA Web version (ClientPayload `userAgent.appVersion`) are refused with
    * `<failure reason="405">`, as WhatsApp refuses a version it has retired. Unset: every version is accepted.
@@ -98,6 +100,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   ctx.minClientVersion = options.minClientVersion;
   if (options.addressing) ctx.addressing = options.addressing;
   ctx.pairing = pairingBehaviour(options.era ?? 'current', options.pairing);
+  ctx.historySyncDelayMs = options.historySyncDelayMs ?? 0;
   const stateFile = options.statePath ? new StateFile(options.statePath, ctx.world) : undefined;
   stateFile?.load();
   if (options.media !== false) {

@@ -147,6 +147,11 @@ export interface OpenSessionOptions {
   auth: SessionAuth;
   /** Ask for a pairing code for this number (digits) instead of showing QR codes. */
   pairingPhone?: string;
+  /**
+   * The first login after pairing. The phone's initial history sync carries the LID mappings and privacy
+   * tokens sends need (error 463 without a token), so `open` waits for it (or a few seconds at most).
+   */
+  justPaired?: boolean;
   onEvent(event: DriverEvent): void;
   log: Logger;
 }

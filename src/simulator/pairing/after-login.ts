@@ -19,6 +19,15 @@ export const finishLogin = async (ctx: SimContext, conn: Connection): Promise<vo
   for (const queued of pending) conn.sendNode({ ...queued, attrs: { ...queued.attrs, offline: '1' } });
   conn.sendNode(node('ib', { from: 's.whatsapp.net' }, [node('offline', { count: String(pending.length) })]));
   if (!bound.device.needsHistorySync) return;
+  if (ctx.historySyncDelayMs > 0) {
+    // A real phone takes a while to build the bootstrap; the link is usable (open) before it arrives.
+    ctx.later(ctx.historySyncDelayMs, () => sendBootstrap(ctx, bound));
+    return;
+  }
+  await sendBootstrap(ctx, bound);
+};
+
+const sendBootstrap = async (ctx: SimContext, bound: NonNullable<Connection['bound']>): Promise<void> => {
   const history = bootstrapHistory(bound.account);
   const { outcome } = await phoneSendToDevice(ctx, bound.account, bound.account, bound.device, {
     id: ctx.world.ids.hex('msg'),

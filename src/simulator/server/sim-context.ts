@@ -50,6 +50,8 @@ export class SimContext {
   readonly connections = new Map<string, Connection>();
   readonly pendingPairings: PendingPairing[] = [];
   readonly receipts: ReceiptSettings;
+  /** How long a phone takes to send a new device its initial history sync (0: at once). */
+  historySyncDelayMs = 0;
   /** How linking behaves: today's server unless a test asks for the old one. */
   pairing: PairingBehaviour = pairingBehaviour('current');
   /** Timers for delayed receipts and phone actions, cleared on stop. */

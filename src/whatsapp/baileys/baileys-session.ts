@@ -4,6 +4,7 @@ import makeWASocket, {
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
   normalizeMessageContent,
+  proto,
   toNumber,
   type AuthenticationState,
   type BaileysEventMap,
@@ -27,6 +28,8 @@ import { ServerAcks } from "./server-acks.ts";
 
 /** How long a send waits for WhatsApp's ack before counting the message as gone out anyway. */
 const ACK_TIMEOUT_MS = 10_000;
+/** The longest a first login waits for the phone's initial history sync before opening without it. */
+const BOOTSTRAP_WAIT_MS = 8_000;
 /** close() asks Baileys to end the socket; if its close event never comes, ours is emitted after this. */
 const CLOSE_GRACE_MS = 3_000;
 
@@ -56,6 +59,9 @@ export class BaileysSession implements WhatsAppSession {
   private readonly early: DriverEvent[] = [];
   private connectionOpen = false;
   private caughtUp = false;
+  /** Set on the first login after pairing until the initial history sync is stored (see `justPaired`). */
+  private awaitingBootstrap = false;
+  private bootstrapTimer: ReturnType<typeof setTimeout> | undefined;
   private opened = false;
   private sawQr = false;
   private pairingCodeRefused = false;
@@ -150,6 +156,7 @@ export class BaileysSession implements WhatsAppSession {
       if (update.qr) this.onQr(update.qr);
       if (update.connection === "open") this.connectionOpen = true;
       if (update.receivedPendingNotifications) this.caughtUp = true;
+      if (update.connection === "open" && this.options.justPaired) this.awaitBootstrap();
       this.maybeOpen();
       if (update.connection === "close") {
         const error = update.lastDisconnect?.error;
@@ -206,8 +213,32 @@ export class BaileysSession implements WhatsAppSession {
     );
   }
 
+  /**
+   * Baileys stores the bootstrap's mappings and tokens, then emits `messaging-history.set`. A phone that never
+   * sends one must not hold the session: after BOOTSTRAP_WAIT_MS it opens anyway.
+   */
+  private awaitBootstrap(): void {
+    if (this.awaitingBootstrap || this.opened) return;
+    this.awaitingBootstrap = true;
+    const done = (why: string): void => {
+      if (!this.awaitingBootstrap) return;
+      this.awaitingBootstrap = false;
+      clearTimeout(this.bootstrapTimer);
+      this.log.debug({ why }, "initial history sync settled");
+      this.maybeOpen();
+    };
+    this.sock.ev.on("messaging-history.set", ({ syncType }) => {
+      if (syncType === proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP) done("stored");
+    });
+    this.bootstrapTimer = setTimeout(() => {
+      this.log.warn({ waitedMs: BOOTSTRAP_WAIT_MS }, "no initial history sync after linking: sends to new contacts may need a privacy token (463)");
+      done("timeout");
+    }, BOOTSTRAP_WAIT_MS);
+    this.bootstrapTimer.unref?.();
+  }
+
   private maybeOpen(): void {
-    if (this.opened || !this.connectionOpen || !this.caughtUp || this.finished) return;
+    if (this.opened || !this.connectionOpen || !this.caughtUp || this.awaitingBootstrap || this.finished) return;
     this.opened = true;
     const [jid = ""] = this.myJids();
     const pushName = this.sock.user?.name;
@@ -262,6 +293,7 @@ export class BaileysSession implements WhatsAppSession {
   private finish(statusCode: number | undefined, message: string): void {
     if (this.finished) return;
     clearTimeout(this.closeTimer);
+    clearTimeout(this.bootstrapTimer);
     // Never opened, yet messages came (and Baileys acked them): they are delivered rather than lost.
     for (const event of this.early.splice(0)) this.deliver(event);
     this.finished = true;

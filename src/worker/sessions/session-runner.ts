@@ -141,7 +141,7 @@ export class SessionRunner {
     this.setState("stopped");
   }
 
-  private open(pairingPhone?: string): void {
+  private open(pairingPhone?: string, justPaired = false): void {
     const auth = this.auth;
     if (!auth || this.ended) return;
     let closed = (): void => undefined;
@@ -154,6 +154,7 @@ export class SessionRunner {
       sessionId: this.sessionId,
       auth: { state: auth.state, saveCreds: () => this.guard(auth.saveCreds()) },
       ...(pairingPhone && { pairingPhone }),
+      ...(justPaired && { justPaired }),
       onEvent,
       log: this.deps.log,
     });
@@ -220,7 +221,7 @@ export class SessionRunner {
     switch (disconnect.reason) {
       case "restart_required":
         // Pairing just finished: the saved creds log straight in.
-        this.open();
+        this.open(undefined, true);
         return;
       case "logged_out": {
         this.setState("logged_out");

@@ -41,11 +41,12 @@ export class OpenedSession {
   readonly session: WhatsAppSession;
   private readonly waiters = new Set<() => void>();
 
-  constructor(driver: WhatsAppDriver, readonly auth: SessionAuth, options: { sessionId?: string; pairingPhone?: string } = {}) {
+  constructor(driver: WhatsAppDriver, readonly auth: SessionAuth, options: { sessionId?: string; pairingPhone?: string; justPaired?: boolean } = {}) {
     this.session = driver.open({
       sessionId: options.sessionId ?? "s1",
       auth,
       ...(options.pairingPhone ? { pairingPhone: options.pairingPhone } : {}),
+      ...(options.justPaired ? { justPaired: true } : {}),
       log: testLog,
       onEvent: (event) => {
         this.events.push(event);
@@ -107,7 +108,8 @@ export const pairedSession = async (
   await scanUntilLinked(pairing.qrs(), controlScan(sim.control, account.phone));
   const closed = await pairing.next("close");
   if (closed.reason !== "restart_required") throw new Error(`expected restart_required after pairing, got ${closed.reason}`);
-  const opened = new OpenedSession(driver, auth, { sessionId });
+  // As the worker does: the first login after pairing waits for the initial history sync.
+  const opened = new OpenedSession(driver, auth, { sessionId, justPaired: true });
   await opened.next("open");
   return { account, auth, opened };
 };
