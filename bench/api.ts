@@ -13,7 +13,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { join } from "node:path";
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../src/jobs/contract/index.ts";
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../src/contracts/jobs/index.ts";
 import { redisOptions } from "../src/platform/redis/redis-connection.ts";
 import { spawnGateway } from "../tests/support/gateway-process.ts";
 import { startTestRedis } from "../tests/support/redis-server.ts";

@@ -22,7 +22,7 @@
  */
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { DEFAULT_JOB_OPTIONS } from "../src/jobs/contract/index.ts";
+import { DEFAULT_JOB_OPTIONS } from "../src/contracts/jobs/index.ts";
 import { redisOptions } from "../src/platform/redis/redis-connection.ts";
 import { spawnGateway, type GatewayProcess } from "../tests/support/gateway-process.ts";
 import { startTestRedis } from "../tests/support/redis-server.ts";

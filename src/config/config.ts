@@ -4,7 +4,7 @@ import { ConfigError } from "./config-error.ts";
 import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
-import type { Environment } from "../registry/workers/schema.ts";
+import type { Environment } from "../contracts/worker-api/vocabulary.ts";
 import { DEFAULT_WA_VERSION, type WaVersion } from "../whatsapp/wa-version.ts";
 import type { HistorySyncPolicy } from "../whatsapp/driver.ts";
 import { SETTINGS, type Fault, type LogLevel, type Role, type Setting } from "./settings.ts";

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS } from "../registry/workers/schema.ts";
+import { ENVIRONMENTS } from "../contracts/worker-api/vocabulary.ts";
 import { DEFAULT_WA_VERSION, formatWaVersion } from "../whatsapp/wa-version.ts";
 import * as p from "./parsers.ts";
 import { HISTORY_SYNC_POLICIES } from "../whatsapp/driver.ts";

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { ErrorResponse } from "../http/error-model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import { ASSETS, INDEX_HTML } from "./assets.ts";
 

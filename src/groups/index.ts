@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { CONTRACT_EXAMPLES, GroupJid, GroupUpdateParticipantsPayload, SessionId } from "../jobs/contract/index.ts";
+import { CONTRACT_EXAMPLES, GroupJid, GroupUpdateParticipantsPayload, SessionId } from "../contracts/jobs/index.ts";
 import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
 import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
 import { IdempotencyHeaders } from "../jobs/model.ts";

@@ -1,6 +1,6 @@
-import { ErrorResponse } from "../http/error-model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { accepted } from "./accepted.ts";
-import type { JobName } from "./contract/index.ts";
+import type { JobName } from "../contracts/jobs/index.ts";
 import { AcceptedResponse } from "./model.ts";
 import type { JobSubmitter } from "./submitter.ts";
 

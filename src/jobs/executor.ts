@@ -1,4 +1,4 @@
-import type { JobData, JobName, JobResult } from "./contract/index.ts";
+import type { JobData, JobName, JobResult } from "../contracts/jobs/index.ts";
 
 /** What an executor knows about the job it runs, besides its data. */
 export interface JobContext {

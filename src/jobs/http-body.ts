@@ -1,6 +1,6 @@
 import { Type, type TSchema } from "@sinclair/typebox";
 import { strictBody } from "../http/strict-body.ts";
-import { CONTRACT_EXAMPLES, JOB_PAYLOADS, type JobName } from "./contract/index.ts";
+import { CONTRACT_EXAMPLES, JOB_PAYLOADS, type JobName } from "../contracts/jobs/index.ts";
 
 /**
  * The HTTP body of an enqueueing route: the job's contract B payload minus

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { isRoutedJobData } from "../cluster/routed-job.ts";
 import { checkMedia, type MediaPolicy } from "../media/policy.ts";
 import type { Logger } from "../platform/logger.ts";
-import { checkJob, formatFailure, MESSAGE_JOBS, type ContractJob } from "./contract/index.ts";
+import { checkJob, formatFailure, MESSAGE_JOBS, type ContractJob } from "../contracts/jobs/index.ts";
 import type { JobContext, JobExecutor } from "./executor.ts";
 import { JobFailure } from "./failure.ts";
 import type { SessionRateLimiter } from "./rate-limit.ts";

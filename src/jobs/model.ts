@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { ErrorResponse } from "../http/error-model.ts";
-import { JOB_FAILURES, JOB_NAMES, literalUnion } from "./contract/index.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
+import { JOB_FAILURES, JOB_NAMES, literalUnion } from "../contracts/jobs/index.ts";
 
 export const IdempotencyHeaders = t.Object({
   "idempotency-key": t.Optional(

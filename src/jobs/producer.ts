@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAME, type ContractJob } from "./contract/index.ts";
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAME, type ContractJob } from "../contracts/jobs/index.ts";
 
 /**
  * Adds contract B jobs to `whatsapp-jobs` with the contract's default options.

@@ -1,6 +1,6 @@
 import { Job, type Queue } from "bullmq";
 import { AppError } from "../http/errors.ts";
-import { failureCode, type JobFailureCode } from "./contract/index.ts";
+import { failureCode, type JobFailureCode } from "../contracts/jobs/index.ts";
 import type { JOB_STATES } from "./model.ts";
 import type { JobResultStore } from "./result-store.ts";
 

@@ -1,6 +1,6 @@
 import { AppError } from "../http/errors.ts";
 import { checkMedia, type MediaPolicy } from "../media/policy.ts";
-import { checkJob, type ContractJob, type JobName } from "./contract/index.ts";
+import { checkJob, type ContractJob, type JobName } from "../contracts/jobs/index.ts";
 import { fingerprint, type IdempotencyStore } from "./idempotency.ts";
 import type { JobProducer } from "./producer.ts";
 

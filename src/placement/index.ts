@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { ErrorResponse } from "../http/error-model.ts";
-import { errorResponses } from "../registry/model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
+import { errorResponses } from "../contracts/worker-api/common.ts";
 import { SessionParams } from "../sessions/model.ts";
 import { HistoryQuery, HistoryResponse, MoveBody, MoveResponse, PlacementMapResponse } from "./model.ts";
 import type { PlacementService, WorkerDirectory } from "./service.ts";

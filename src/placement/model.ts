@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { Nullable, SessionId, Timestamp, WorkerId, WorkerStatus, integer, oneOf } from "../registry/model.ts";
+import { Nullable, SessionId, Timestamp, WorkerId, WorkerStatus, integer, oneOf } from "../contracts/worker-api/common.ts";
 import { PLACEMENT_REASONS } from "./schema.ts";
 
 export const WorkerPlacement = t.Object({

@@ -3,7 +3,8 @@ import { AppError } from "../http/errors.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WorkerRow } from "../registry/workers/schema.ts";
-import { sessions, type SessionStatus } from "../sessions/schema.ts";
+import { sessions } from "../sessions/schema.ts";
+import { type SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import type { PlacementMirror } from "./placement-mirror.ts";
 import { placementHistory, type PlacementReason, type PlacementRow } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { ErrorResponse } from "../http/error-model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { FailedJobsResponse, FailedQuery, QueueActionResponse, QueueCountsResponse, QueueJobParams, QueueParams } from "./model.ts";
 import type { QueueOverview } from "./service.ts";
 

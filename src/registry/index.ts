@@ -2,7 +2,7 @@ import type { AnyElysia } from "elysia";
 import type { Config } from "../config/config.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { SessionStatus } from "../sessions/schema.ts";
+import type { SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import { CommandQueue } from "./commands/queue.ts";
 import { eventRoutes } from "./events/index.ts";
 import { EventLedger } from "./events/ledger.ts";

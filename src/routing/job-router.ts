@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker as BullWorker } fro
 import type { Redis } from "ioredis";
 import { workerQueueName } from "../cluster/names.ts";
 import type { RoutedJobData } from "../cluster/routed-job.ts";
-import { failureCode, formatFailure, JOB_FAILURES, QUEUE_NAME, type ContractJob } from "../jobs/contract/index.ts";
+import { failureCode, formatFailure, JOB_FAILURES, QUEUE_NAME, type ContractJob } from "../contracts/jobs/index.ts";
 import { admit } from "../jobs/intake.ts";
 import type { JobResultStore } from "../jobs/result-store.ts";
 import { KeyedSerializer } from "../platform/keyed-serializer.ts";

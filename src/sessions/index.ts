@@ -1,9 +1,9 @@
 import { Elysia, t } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { ErrorResponse } from "../http/error-model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import { accepted } from "../jobs/accepted.ts";
-import { CONTRACT_EXAMPLES } from "../jobs/contract/index.ts";
+import { CONTRACT_EXAMPLES } from "../contracts/jobs/index.ts";
 import { jsonBody } from "../jobs/http-body.ts";
 import { AcceptedResponse, IdempotencyHeaders } from "../jobs/model.ts";
 import type { JobSubmitter } from "../jobs/submitter.ts";

@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { CONTRACT_EXAMPLES, literalUnion, PhoneNumber, SessionId, StartSessionPayload } from "../jobs/contract/index.ts";
-import { SESSION_STATUSES } from "./schema.ts";
+import { CONTRACT_EXAMPLES, literalUnion, PhoneNumber, SessionId, StartSessionPayload } from "../contracts/jobs/index.ts";
+import { SESSION_STATUSES } from "../contracts/worker-api/vocabulary.ts";
 
 export const SessionParams = t.Object({ sessionId: SessionId });
 

@@ -1,25 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { SESSION_STATUSES } from "../contracts/worker-api/vocabulary.ts";
 
-/**
- * Where a WhatsApp session stands, as the coordinator knows it. The first five
- * are the states contract A's heartbeat counts; the rest are lifecycle states
- * the API and dashboard show.
- */
-export const SESSION_STATUSES = [
-  "connected",
-  "disconnected",
-  "qr_required",
-  "reconnecting",
-  "error",
-  "created",
-  "connecting",
-  "pairing_code",
-  "pending_capacity",
-  "stopped",
-  "logged_out",
-  "deleted",
-] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** The coordinator's registry of sessions, shared by the registry, the API and placement. */
 export const sessions = sqliteTable(

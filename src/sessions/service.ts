@@ -2,7 +2,8 @@ import { and, count, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { AppError } from "../http/errors.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
-import { sessions, type SessionRow, type SessionStatus } from "./schema.ts";
+import { sessions, type SessionRow } from "./schema.ts";
+import { type SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 
 export interface SessionFilter {
   status?: SessionStatus;

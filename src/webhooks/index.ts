@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../http/auth.ts";
-import { ErrorResponse } from "../http/error-model.ts";
+import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { strictBody } from "../http/strict-body.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import {

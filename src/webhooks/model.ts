@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { SessionId } from "../registry/model.ts";
+import { SessionId } from "../contracts/worker-api/common.ts";
 import { DELIVERY_STATUSES } from "./schema.ts";
 
 const EVENT_TYPE = t.String({ pattern: "^(\\*|[A-Za-z][A-Za-z0-9_.:-]{0,63})$", error: "must be an event type or *", examples: ["messages.upsert"] });

@@ -1,4 +1,4 @@
-import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../jobs/contract/index.ts";
+import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../contracts/jobs/index.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WaVersion } from "./wa-version.ts";
 

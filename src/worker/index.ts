@@ -1,13 +1,13 @@
 import { Worker as BullWorker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Config } from "../config/config.ts";
-import { QUEUE_NAME } from "../jobs/contract/index.ts";
+import { QUEUE_NAME } from "../contracts/jobs/index.ts";
 import { createJobProcessor } from "../jobs/intake.ts";
 import { SessionRateLimiter } from "../jobs/rate-limit.ts";
 import { JobResultStore } from "../jobs/result-store.ts";
 import { fetchMedia } from "../media/download.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { Command } from "../registry/commands/model.ts";
+import type { Command } from "../contracts/worker-api/commands.ts";
 import type { WhatsAppDriver } from "../whatsapp/driver.ts";
 import { CoordinatorClient, type Fetcher } from "./coordinator/coordinator-client.ts";
 import { CoordinatorLink } from "./coordinator/coordinator-link.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CONTRACT_EXAMPLES, JOB_NAMES, type JobName } from "../../src/jobs/contract/index.ts";
+import { CONTRACT_EXAMPLES, JOB_NAMES, type JobName } from "../../src/contracts/jobs/index.ts";
 import { startApiHarness, type ApiHarness } from "./support/api-harness.ts";
 import { CONTRACT_B_OPTIONS } from "./support/contract-b.ts";
 import contractJobs from "./fixtures/contract-b-jobs.json";

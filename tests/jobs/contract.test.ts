@@ -10,7 +10,7 @@ import {
   JOB_RESULTS,
   normaliseJid,
   QUEUE_NAME,
-} from "../../src/jobs/contract/index.ts";
+} from "../../src/contracts/jobs/index.ts";
 import { CONTRACT_B_OPTIONS, CONTRACT_B_QUEUE } from "./support/contract-b.ts";
 import contractJobs from "./fixtures/contract-b-jobs.json";
 

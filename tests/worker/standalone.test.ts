@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { JobResultStore } from "../../src/jobs/result-store.ts";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/jobs/contract/index.ts";
+import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/contracts/jobs/index.ts";
 import { WorkerWorld } from "./support/worker-world.ts";
 import { controlScan, polledQr, scanUntilLinked } from "../support/link-by-qr.ts";
 

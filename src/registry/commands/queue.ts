@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import type { Command } from "./model.ts";
+import type { Command } from "../../contracts/worker-api/commands.ts";
 import { workerCommands, type CommandRow } from "./schema.ts";
 
 export type NewCommand = { type: "DRAIN" | "UNDRAIN" } | { type: "START_SESSION" | "STOP_SESSION" | "DELETE_SESSION"; sessionId: string };

@@ -1,5 +1,6 @@
-import type { SessionStatus } from "../../sessions/schema.ts";
-import type { EventSource, MessageStatus } from "./schema.ts";
+import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
+import type { EventSource } from "./schema.ts";
+import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
 
 /**
  * Every event name the coordinator knows, what it means for the registry, and

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { MessageStatus } from "./schema.ts";
+import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
 
 /**
  * How far along a message is. Reports can arrive out of order (HTTP retries,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { MESSAGE_STATUSES } from "../../contracts/worker-api/vocabulary.ts";
 
 /** Which endpoint an event came in on, or `coordinator` for the ones the registry itself records. */
 export const EVENT_SOURCES = ["events", "session-status", "message-status", "coordinator"] as const;
@@ -43,8 +44,6 @@ export const eventLedger = sqliteTable(
 export type LedgerRow = typeof eventLedger.$inferSelect;
 
 /** Message delivery states in the order they happen; `failed` stands apart. */
-export const MESSAGE_STATUSES = ["pending", "sent", "delivered", "read", "played", "failed"] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** The latest known status of each outgoing message, keyed by the worker's `messageId`. */
 export const messageStatuses = sqliteTable(

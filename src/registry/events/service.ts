@@ -1,15 +1,16 @@
 import type { Database } from "bun:sqlite";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
-import type { SessionStatus } from "../../sessions/schema.ts";
+import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
 import { MESSAGE_EVENTS, PASSTHROUGH_EVENTS, SESSION_EVENTS, WORKER_EVENTS } from "./catalog.ts";
 import type { EventLedger } from "./ledger.ts";
 import { MessageStatusWriter } from "./message-updates.ts";
-import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "./model.ts";
-import type { EventSource, MessageStatus } from "./schema.ts";
+import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "../../contracts/worker-api/events.ts";
+import type { EventSource } from "./schema.ts";
+import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
 import { applySessionUpdate } from "./session-updates.ts";
 
 /** Bounds the memory spent remembering which unknown names were logged. */

@@ -2,8 +2,9 @@ import type { Static } from "elysia";
 import { eq, ne } from "drizzle-orm";
 import { AppError } from "../../http/errors.ts";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { sessions, type SessionRow, type SessionStatus } from "../../sessions/schema.ts";
-import type { SessionData } from "./model.ts";
+import { sessions, type SessionRow } from "../../sessions/schema.ts";
+import { type SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
+import type { SessionData } from "../../contracts/worker-api/events.ts";
 
 /** WhatsApp's first QR code lasts about 60 s (later ones 20 s); a worker may say exactly with `qrExpiresAt`. */
 export const QR_TTL_MS = 60_000;

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../../http/auth.ts";
-import { ErrorResponse } from "../../http/error-model.ts";
-import { WorkerParams, errorResponses } from "../model.ts";
+import { ErrorResponse } from "../../contracts/worker-api/error.ts";
+import { WorkerParams, errorResponses } from "../../contracts/worker-api/common.ts";
 import type { WorkerRegistry } from "../workers/service.ts";
 import { DrainResponse, MetricsPageResponse, MetricsQuery, WorkerDetailResponse, WorkerListResponse } from "./model.ts";
 import type { WorkerReads } from "./service.ts";

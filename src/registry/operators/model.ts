@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { Command } from "../commands/model.ts";
-import { Environment, Nullable, SessionStatus, Timestamp, WorkerStatus } from "../model.ts";
+import { Command } from "../../contracts/worker-api/commands.ts";
+import { Environment, Nullable, SessionStatus, Timestamp, WorkerStatus } from "../../contracts/worker-api/common.ts";
 
 const Gauge = Nullable(t.Number());
 

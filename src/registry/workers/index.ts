@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
 import { requireToken } from "../../http/auth.ts";
 import { strictBody } from "../../http/strict-body.ts";
-import { ErrorResponse } from "../../http/error-model.ts";
-import { WorkerParams, errorResponses } from "../model.ts";
-import { HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse, UnregisterResponse } from "./model.ts";
+import { ErrorResponse } from "../../contracts/worker-api/error.ts";
+import { WorkerParams, errorResponses } from "../../contracts/worker-api/common.ts";
+import { HeartbeatBody, HeartbeatResponse, RegisterBody, RegisterResponse, UnregisterResponse } from "../../contracts/worker-api/workers.ts";
 import type { WorkerRegistry } from "./service.ts";
 
 const AUTH = "Requires `Authorization: Bearer <BACKEND_AUTH_TOKEN>`.";

@@ -1,11 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ENVIRONMENTS, WORKER_STATUSES } from "../../contracts/worker-api/vocabulary.ts";
 
 /** Contract A's worker statuses and environments, verbatim. */
-export const WORKER_STATUSES = ["ONLINE", "OFFLINE", "MAINTENANCE"] as const;
-export type WorkerStatus = (typeof WORKER_STATUSES)[number];
-export const ENVIRONMENTS = ["DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
 
 const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 

@@ -3,12 +3,13 @@ import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { sessions, type SessionStatus } from "../../sessions/schema.ts";
-import type { Command } from "../commands/model.ts";
+import { sessions } from "../../sessions/schema.ts";
+import { type SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
+import type { Command } from "../../contracts/worker-api/commands.ts";
 import type { CommandQueue } from "../commands/queue.ts";
 import type { EventLedger } from "../events/ledger.ts";
 import type { HeartbeatWriter } from "./heartbeat-writer.ts";
-import type { HeartbeatBody, RegisterBody } from "./model.ts";
+import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
 import type { WorkerStore } from "./store.ts";
 

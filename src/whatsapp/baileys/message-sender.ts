@@ -13,8 +13,8 @@ import {
   type WASocket,
 } from "@whiskeysockets/baileys";
 import { randomBytes } from "node:crypto";
-import { normaliseJid } from "../../jobs/contract/jid.ts";
-import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../../jobs/contract/index.ts";
+import { normaliseJid } from "../../contracts/jobs/jid.ts";
+import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../../contracts/jobs/index.ts";
 import { DriverError, type MessageKey, type OutgoingMedia, type PollStore, type ProtoJson } from "../driver.ts";
 import { toDriverError } from "./driver-errors.ts";
 import { mediaContent, quotedMessage } from "./outgoing-content.ts";

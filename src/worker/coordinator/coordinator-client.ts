@@ -1,6 +1,6 @@
 import type { Static } from "elysia";
-import type { Command } from "../../registry/commands/model.ts";
-import type { HeartbeatBody, RegisterBody } from "../../registry/workers/model.ts";
+import type { Command } from "../../contracts/worker-api/commands.ts";
+import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 
 /** How requests reach the coordinator: `fetch` over the network, or the app's own handler in --role=all. */
 export type Fetcher = (request: Request) => Promise<Response>;

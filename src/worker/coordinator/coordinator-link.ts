@@ -1,6 +1,6 @@
 import type { Static } from "elysia";
-import type { Command } from "../../registry/commands/model.ts";
-import type { RegisterBody } from "../../registry/workers/model.ts";
+import type { Command } from "../../contracts/worker-api/commands.ts";
+import type { RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CoordinatorError, type CoordinatorClient } from "./coordinator-client.ts";
 import { ProcessMetrics } from "./process-metrics.ts";

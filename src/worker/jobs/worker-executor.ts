@@ -1,7 +1,7 @@
-import type { GroupCreateResult, GroupParticipantsResult, JobData, JobName, MessageResult, SessionResult } from "../../jobs/contract/index.ts";
+import type { GroupCreateResult, GroupParticipantsResult, JobData, JobName, MessageResult, SessionResult } from "../../contracts/jobs/index.ts";
 import type { JobContext, JobExecutor } from "../../jobs/executor.ts";
 import { JobFailure } from "../../jobs/failure.ts";
-import type { JobFailureCode } from "../../jobs/contract/index.ts";
+import type { JobFailureCode } from "../../contracts/jobs/index.ts";
 import { DriverError, type OutgoingMedia, type WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { Reporter } from "../reporting/reporter.ts";
 import type { SessionHost } from "../sessions/session-host.ts";

@@ -1,4 +1,4 @@
-import type { MessageResult } from "../../jobs/contract/index.ts";
+import type { MessageResult } from "../../contracts/jobs/index.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CoordinatorError, type CoordinatorClient } from "../coordinator/coordinator-client.ts";
 import type { DeliveryOutcome, DurableOutbox, OutboxItem } from "./durable-outbox.ts";

@@ -1,5 +1,5 @@
-import type { MessageResult } from "../../jobs/contract/index.ts";
-import type { SessionStatus } from "../../sessions/schema.ts";
+import type { MessageResult } from "../../contracts/jobs/index.ts";
+import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { CloseReason, DriverEvent } from "../../whatsapp/driver.ts";
 
 /** How a socket closed, as reported to integrators (contract B's `lastDisconnect`). */

@@ -1,7 +1,7 @@
 import { Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pino from "pino";
-import { QUEUE_NAME } from "../../../src/jobs/contract/index.ts";
+import { QUEUE_NAME } from "../../../src/contracts/jobs/index.ts";
 import type { JobExecutor } from "../../../src/jobs/executor.ts";
 import { createJobProcessor } from "../../../src/jobs/intake.ts";
 import { SessionRateLimiter } from "../../../src/jobs/rate-limit.ts";

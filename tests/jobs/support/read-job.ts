@@ -1,6 +1,6 @@
 import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { QUEUE_NAME } from "../../../src/jobs/contract/index.ts";
+import { QUEUE_NAME } from "../../../src/contracts/jobs/index.ts";
 
 export interface StoredJob {
   name: string;

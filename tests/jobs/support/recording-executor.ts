@@ -1,4 +1,4 @@
-import { JOB_NAMES, type JobName } from "../../../src/jobs/contract/index.ts";
+import { JOB_NAMES, type JobName } from "../../../src/contracts/jobs/index.ts";
 import type { JobContext, JobExecutor } from "../../../src/jobs/executor.ts";
 
 export interface Execution {

@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import type { JobData, JobName } from "../../../src/jobs/contract/index.ts";
+import type { JobData, JobName } from "../../../src/contracts/jobs/index.ts";
 import { CONTRACT_B_OPTIONS, CONTRACT_B_QUEUE } from "../../jobs/support/contract-b.ts";
 import type { WorkerWorld } from "./worker-world.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { createHash } from "node:crypto";
-import type { GroupCreateResult, GroupParticipantsResult, JobData, JobName, MessageResult, SessionResult } from "../../../src/jobs/contract/index.ts";
+import type { GroupCreateResult, GroupParticipantsResult, JobData, JobName, MessageResult, SessionResult } from "../../../src/contracts/jobs/index.ts";
 import { redisOptions } from "../../../src/platform/redis/redis-connection.ts";
 import type { AccountView } from "../../../src/simulator/control/control-views.ts";
 import { jobEnqueuer, type JobEnqueuer, type Via } from "./job-enqueuer.ts";

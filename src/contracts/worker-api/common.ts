@@ -1,7 +1,7 @@
 import { t, type TSchema } from "elysia";
-import { ErrorResponse } from "../http/error-model.ts";
-import { SESSION_STATUSES } from "../sessions/schema.ts";
-import { ENVIRONMENTS, WORKER_STATUSES } from "./workers/schema.ts";
+import { ErrorResponse } from "./error.ts";
+import { SESSION_STATUSES } from "./vocabulary.ts";
+import { ENVIRONMENTS, WORKER_STATUSES } from "./vocabulary.ts";
 
 /**
  * Building blocks shared by the registry's schemas. Ids travel in URL paths,

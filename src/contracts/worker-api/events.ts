@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { MESSAGE_STATUSES } from "./schema.ts";
-import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId, oneOf } from "../model.ts";
+import { MESSAGE_STATUSES } from "./vocabulary.ts";
+import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId, oneOf } from "./common.ts";
 
 export const EventName = t.String({
   pattern: "^[A-Za-z][A-Za-z0-9_.:-]{0,63}$",

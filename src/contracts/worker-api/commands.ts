@@ -1,5 +1,5 @@
 import { t, type Static } from "elysia";
-import { SessionId, Timestamp } from "../model.ts";
+import { SessionId, Timestamp } from "./common.ts";
 
 const CommandId = t.String({ description: "Unique; a worker that sees an id twice (at-least-once delivery) must act only once", examples: ["01936f5e-8c2a-7b1e-9f4d-2c5a7e1b3d90"] });
 

@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { Command } from "../commands/model.ts";
-import { Counter, Environment, MessageResponse, percent, Timestamp, WorkerId, WorkerStatus, integer } from "../model.ts";
+import { Command } from "./commands.ts";
+import { Counter, Environment, MessageResponse, percent, Timestamp, WorkerId, WorkerStatus, integer } from "./common.ts";
 
 export const RegisterBody = t.Object({
   workerId: WorkerId,

@@ -1,0 +1,36 @@
+/*
+ * Contract A's words for states: what a worker reports and the coordinator stores. The tables
+ * (drizzle schemas) and the HTTP schemas both take them from here, so this module imports nothing.
+ */
+
+/** A worker's own status (contract A's register and heartbeat `status`). */
+export const WORKER_STATUSES = ["ONLINE", "OFFLINE", "MAINTENANCE"] as const;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+/** Where a worker runs (contract A's `environment`). */
+export const ENVIRONMENTS = ["DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/**
+ * Where a WhatsApp session stands, as the coordinator knows it. The first five
+ * are the states contract A's heartbeat counts; the rest are lifecycle states
+ * the API and dashboard show.
+ */
+export const SESSION_STATUSES = [
+  "connected",
+  "disconnected",
+  "qr_required",
+  "reconnecting",
+  "error",
+  "created",
+  "connecting",
+  "pairing_code",
+  "pending_capacity",
+  "stopped",
+  "logged_out",
+  "deleted",
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** An outgoing message's status (contract A's message-status webhook; `pending` until the first report). */
+export const MESSAGE_STATUSES = ["pending", "sent", "delivered", "read", "played", "failed"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
