@@ -7,21 +7,14 @@ import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
-import { dashboardRoutes } from "./dashboard/index.ts";
-import { createClusterControl } from "./cluster-control.ts";
-import { createEventDelivery } from "./event-delivery.ts";
-import { integratorApi } from "./integrator-api.ts";
-import { openDatabase } from "./platform/db/database.ts";
-import { ensureInstanceId } from "./platform/db/instance-id.ts";
 import { Lifecycle } from "./platform/lifecycle.ts";
 import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
-import { createRegistry } from "./registry/index.ts";
-import { queueRoutes } from "./queues/index.ts";
-import { QueueOverview } from "./queues/service.ts";
+import { startCoordinator } from "./roles/coordinator/index.ts";
+import { startStandaloneWorker } from "./roles/standalone/index.ts";
+import { startCoordinatedWorker } from "./roles/worker/index.ts";
 import { startSandbox } from "./sandbox/index.ts";
-import { startWorker } from "./worker/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
 import { VERSION } from "./version.ts";
 
@@ -63,47 +56,9 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     const probes: ReadinessProbe[] = [{ name: "redis", check: async () => void (await redis.ping()) }];
     const plugins: AnyElysia[] = [];
     if (runsCoordinator) {
-      const db = openDatabase(config.dataDir, log);
-      lifecycle.add("database", () => db.close());
-      const instanceId = ensureInstanceId(db.orm);
-      log.info({ instanceId }, "registry database open");
-      probes.push({ name: "database", check: () => db.ping() });
-      const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
-      registry.start();
-      lifecycle.add("worker registry", registry.stop);
-      plugins.push(...registry.plugins);
-      const delivery = createEventDelivery({
-        db,
-        redis,
-        redisUrl,
-        ledger: registry.ledger,
-        settings: config,
-        apiKey: secrets.apiKey ?? "",
-        webhookSecret: secrets.webhookSecret ?? "",
-        instanceId,
-        log,
-      });
-      await delivery.start();
-      lifecycle.add("event delivery", delivery.stop);
-      const cluster = createClusterControl({ config, db, redis, registry, apiKey: secrets.apiKey ?? "", log });
-      await cluster.start();
-      lifecycle.add("placement and job router", cluster.stop);
-      plugins.push(...cluster.plugins);
-      const api = integratorApi({
-        apiKey: secrets.apiKey ?? "",
-        db,
-        redis,
-        media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls },
-        webhookUrls: delivery.urlPolicy,
-      });
-      lifecycle.add("job producer", api.stop);
-      const queues = new QueueOverview({ "whatsapp-jobs": api.jobQueue, "webhook-deliveries": delivery.deliveryQueue });
-      plugins.push(
-        ...api.plugins,
-        ...delivery.plugins,
-        queueRoutes({ apiKey: secrets.apiKey ?? "", overview: queues }),
-        ...dashboardRoutes({ apiKey: secrets.apiKey ?? "", info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
-      );
+      const coordinator = await startCoordinator({ config, secrets, redis, redisUrl, lifecycle, log });
+      plugins.push(...coordinator.plugins);
+      probes.push(...coordinator.probes);
     }
     let whatsapp: Pick<Config, "waUrl" | "waTrustKey" | "waVersion" | "historySync"> = config;
     if (config.sandbox) {
@@ -122,18 +77,21 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
 
     if (config.role !== "coordinator") {
       const driver = createWhatsAppDriver(whatsapp, redis, log);
-      const worker = await startWorker({
-        config,
-        workerToken: secrets.backendAuthToken,
-        // resolveSecrets refuses to start a worker role without it.
-        authStateKey: secrets.authStateKey ?? failMissing("AUTH_STATE_KEY"),
-        redis,
-        driver,
-        version: VERSION,
-        log,
-        // One process: contract A calls go straight to the app, with no socket in between.
-        ...(runsCoordinator && { fetch: (request: Request) => app.handle(request) }),
-      });
+      // resolveSecrets refuses to start a worker role without it.
+      const authStateKey = secrets.authStateKey ?? failMissing("AUTH_STATE_KEY");
+      const worker = config.standalone
+        ? await startStandaloneWorker({ config, authStateKey, redis, driver, version: VERSION, log })
+        : await startCoordinatedWorker({
+            config,
+            workerToken: secrets.backendAuthToken ?? failMissing("BACKEND_AUTH_TOKEN"),
+            authStateKey,
+            redis,
+            driver,
+            version: VERSION,
+            log,
+            // One process: contract A calls go straight to the app, with no socket in between.
+            ...(runsCoordinator && { fetch: (request: Request) => app.handle(request) }),
+          });
       // Last, so it stops first: it still reports to the coordinator parts while it drains.
       lifecycle.add("worker", () => worker.stop(config.shutdownGraceMs));
     }

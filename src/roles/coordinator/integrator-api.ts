@@ -1,19 +1,20 @@
 import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
-import { groupRoutes } from "./groups/index.ts";
-import { IdempotencyStore } from "./jobs/idempotency.ts";
-import { jobRoutes } from "./jobs/index.ts";
-import { JobProducer } from "./jobs/producer.ts";
-import { JobResultStore } from "./jobs/result-store.ts";
-import { JobStatusService } from "./jobs/service.ts";
-import { JobSubmitter } from "./jobs/submitter.ts";
-import type { MediaPolicy } from "./media/policy.ts";
-import { messageRoutes } from "./messages/index.ts";
-import type { GatewayDatabase } from "./platform/db/database.ts";
-import { sessionRoutes } from "./sessions/index.ts";
-import { SessionService } from "./sessions/service.ts";
-import type { WebhookUrlPolicy } from "./webhooks/target-url.ts";
+import { groupRoutes } from "../../groups/index.ts";
+import { IdempotencyStore } from "../../jobs/idempotency.ts";
+import { jobRoutes } from "../../jobs/index.ts";
+import { JobProducer } from "../../jobs/producer.ts";
+import { JobResultStore } from "../../jobs/result-store.ts";
+import { JobStatusService } from "../../jobs/service.ts";
+import { JobSubmitter } from "../../jobs/submitter.ts";
+import type { MediaPolicy } from "../../media/policy.ts";
+import { messageRoutes } from "../../messages/index.ts";
+import type { GatewayDatabase } from "../../platform/db/database.ts";
+import { sessionRoutes } from "../../sessions/index.ts";
+import { SessionService } from "../../sessions/service.ts";
+import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
+import type { WebhookUrlPolicy } from "../../webhooks/target-url.ts";
 
 export interface IntegratorApi {
   plugins: AnyElysia[];
@@ -31,7 +32,7 @@ export interface IntegratorApi {
 export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy; webhookUrls: WebhookUrlPolicy }): IntegratorApi {
   const { redis } = deps;
   const producer = new JobProducer(redis);
-  const sessions = new SessionService(deps.db);
+  const sessions = new SessionService(new SqliteSessionStore(deps.db));
   const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(redis), media: deps.media });
   const jobs = new JobStatusService(producer.queue, new JobResultStore(redis));
   const shared = { apiKey: deps.apiKey, sessions, submitter };

@@ -1,16 +1,17 @@
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
-import type { Config } from "./config/config.ts";
-import { JobResultStore } from "./jobs/result-store.ts";
-import type { GatewayDatabase } from "./platform/db/database.ts";
-import type { Logger } from "./platform/logger.ts";
-import { placementRoutes } from "./placement/index.ts";
-import { LivenessMonitor } from "./placement/liveness-monitor.ts";
-import { PlacementMirror } from "./placement/placement-mirror.ts";
-import { Rebalancer } from "./placement/rebalancer.ts";
-import { PlacementService } from "./placement/service.ts";
-import type { Registry } from "./registry/index.ts";
-import { JobRouter } from "./routing/job-router.ts";
+import type { Config } from "../../config/config.ts";
+import { JobResultStore } from "../../jobs/result-store.ts";
+import type { GatewayDatabase } from "../../platform/db/database.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { placementRoutes } from "../../placement/index.ts";
+import { LivenessMonitor } from "../../placement/liveness-monitor.ts";
+import { PlacementMirror } from "../../placement/placement-mirror.ts";
+import { Rebalancer } from "../../placement/rebalancer.ts";
+import { PlacementService } from "../../placement/service.ts";
+import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
+import type { Registry } from "../../registry/index.ts";
+import { JobRouter } from "../../routing/job-router.ts";
 
 /** How often the coordinator looks for lapsed workers: a small part of the failover time. */
 const LIVENESS_CHECK_MS = 500;
@@ -31,6 +32,7 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
   const workers = registry.workers;
   const placement = new PlacementService({
     db,
+    sessions: new SqliteSessionStore(db),
     workers,
     mirror: new PlacementMirror(redis),
     tell: (workerId, sessionId) => registry.commands.enqueue(workerId, { type: "START_SESSION", sessionId }),

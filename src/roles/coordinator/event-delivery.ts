@@ -1,24 +1,24 @@
 import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
-import type { Config } from "./config/config.ts";
-import { eventFeedRoutes } from "./events/index.ts";
-import { EventRetention } from "./events/retention.ts";
-import { EventReads } from "./events/service.ts";
-import type { GatewayDatabase } from "./platform/db/database.ts";
-import type { Logger } from "./platform/logger.ts";
-import type { EventLedger } from "./registry/events/ledger.ts";
-import { runEvery } from "./registry/periodic.ts";
-import { Deliverer } from "./webhooks/deliverer.ts";
-import { DeliveryStore } from "./webhooks/delivery-store.ts";
-import { Dispatcher } from "./webhooks/dispatcher.ts";
-import { DeliveryGate } from "./webhooks/gate.ts";
-import { webhookRoutes } from "./webhooks/index.ts";
-import { DeliveryQueue } from "./webhooks/queue.ts";
-import { WebhookService } from "./webhooks/service.ts";
-import { SessionWebhookUrls } from "./webhooks/session-urls.ts";
-import { SubscriptionStore } from "./webhooks/subscriptions.ts";
-import type { WebhookUrlPolicy } from "./webhooks/target-url.ts";
+import type { Config } from "../../config/config.ts";
+import { eventFeedRoutes } from "../../events/index.ts";
+import { EventRetention } from "../../events/retention.ts";
+import { EventReads } from "../../events/service.ts";
+import type { GatewayDatabase } from "../../platform/db/database.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { EventLedgerStore } from "../../registry/events/event-ledger-store.ts";
+import { runEvery } from "../../registry/periodic.ts";
+import { Deliverer } from "../../webhooks/deliverer.ts";
+import { DeliveryStore } from "../../webhooks/delivery-store.ts";
+import { Dispatcher } from "../../webhooks/dispatcher.ts";
+import { DeliveryGate } from "../../webhooks/gate.ts";
+import { webhookRoutes } from "../../webhooks/index.ts";
+import { DeliveryQueue } from "../../webhooks/queue.ts";
+import { WebhookService } from "../../webhooks/service.ts";
+import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
+import { SubscriptionStore } from "../../webhooks/subscriptions.ts";
+import type { WebhookUrlPolicy } from "../../webhooks/target-url.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 
@@ -40,7 +40,7 @@ export interface EventDeliveryDeps {
   db: GatewayDatabase;
   redis: Redis;
   redisUrl: string;
-  ledger: EventLedger;
+  ledger: EventLedgerStore;
   settings: EventDeliverySettings;
   apiKey: string;
   webhookSecret: string;
@@ -70,10 +70,10 @@ export interface EventDelivery {
 export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const { db, settings, log } = deps;
   const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
-  const deliveries = new DeliveryStore(db.sqlite, db.orm);
+  const deliveries = new DeliveryStore(db.sqlite, db.orm, deps.ledger);
   const subscriptions = new SubscriptionStore(db.orm, Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
   subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
-  const sessionUrls = new SessionWebhookUrls(db.sqlite);
+  const sessionUrls = new SqliteSessionStore(db);
   const queue = new DeliveryQueue(deps.redis, deps.redisUrl, `webhook-deliveries-${deps.instanceId}`);
   const dispatcher = new Dispatcher({ store: deliveries, subscriptions, sessionUrls, queue, horizonMs: settings.webhookRetryHorizonMs, fault: settings.faultInjection, log });
   const deliverer = new Deliverer({
@@ -88,7 +88,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
     log,
   });
   const service = new WebhookService({ subscriptions, deliveries, sessionUrls, queue, urlPolicy, horizonMs: settings.webhookRetryHorizonMs });
-  const retention = new EventRetention(db.sqlite, settings.eventRetentionMs);
+  const retention = new EventRetention({ ledger: deps.ledger, deliveries }, settings.eventRetentionMs);
   let stopListening = () => {};
   let retentionTimer: { stop(): void } | undefined;
 

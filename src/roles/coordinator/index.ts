@@ -1,0 +1,79 @@
+import type { AnyElysia } from "elysia";
+import type { Redis } from "ioredis";
+import type { Config, Secrets } from "../../config/config.ts";
+import { dashboardRoutes } from "../../dashboard/index.ts";
+import type { ReadinessProbe } from "../../health/service.ts";
+import { openDatabase } from "../../platform/db/database.ts";
+import { ensureInstanceId } from "../../platform/db/instance-id.ts";
+import type { Lifecycle } from "../../platform/lifecycle.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { queueRoutes } from "../../queues/index.ts";
+import { QueueOverview } from "../../queues/service.ts";
+import { createRegistry } from "../../registry/index.ts";
+import { VERSION } from "../../version.ts";
+import { createClusterControl } from "./cluster-control.ts";
+import { createEventDelivery } from "./event-delivery.ts";
+import { integratorApi } from "./integrator-api.ts";
+
+export interface CoordinatorDeps {
+  config: Config;
+  secrets: Secrets;
+  redis: Redis;
+  redisUrl: string;
+  lifecycle: Lifecycle;
+  log: Logger;
+}
+
+/**
+ * The coordinator's composition: the SQLite registry and contract A's endpoints, event delivery
+ * (ledger, webhooks), placement, failover and the job router, the integrator REST API, queues and the
+ * dashboard. Each part is registered with the lifecycle as it starts, so they stop in reverse order.
+ * Returns the HTTP plugins to mount and the readiness probes to add.
+ */
+export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins: AnyElysia[]; probes: ReadinessProbe[] }> {
+  const { config, secrets, redis, lifecycle, log } = deps;
+  const apiKey = secrets.apiKey ?? "";
+  const db = openDatabase(config.dataDir, log);
+  lifecycle.add("database", () => db.close());
+  const instanceId = ensureInstanceId(db.orm);
+  log.info({ instanceId }, "registry database open");
+  const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
+  registry.start();
+  lifecycle.add("worker registry", registry.stop);
+  const delivery = createEventDelivery({
+    db,
+    redis,
+    redisUrl: deps.redisUrl,
+    ledger: registry.ledger,
+    settings: config,
+    apiKey,
+    webhookSecret: secrets.webhookSecret ?? "",
+    instanceId,
+    log,
+  });
+  await delivery.start();
+  lifecycle.add("event delivery", delivery.stop);
+  const cluster = createClusterControl({ config, db, redis, registry, apiKey, log });
+  await cluster.start();
+  lifecycle.add("placement and job router", cluster.stop);
+  const api = integratorApi({
+    apiKey,
+    db,
+    redis,
+    media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls },
+    webhookUrls: delivery.urlPolicy,
+  });
+  lifecycle.add("job producer", api.stop);
+  const queues = new QueueOverview({ "whatsapp-jobs": api.jobQueue, "webhook-deliveries": delivery.deliveryQueue });
+  return {
+    plugins: [
+      ...registry.plugins,
+      ...cluster.plugins,
+      ...api.plugins,
+      ...delivery.plugins,
+      queueRoutes({ apiKey, overview: queues }),
+      ...dashboardRoutes({ apiKey, info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
+    ],
+    probes: [{ name: "database", check: () => db.ping() }],
+  };
+}
