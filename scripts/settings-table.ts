@@ -2,6 +2,7 @@
  * Prints the README's configuration table from the settings module, so the
  * README cannot drift from what the gateway parses (a test compares them).
  */
+import { defaultText } from "../src/config/defaults.ts";
 import { SETTINGS } from "../src/config/settings.ts";
 
 /** Escapes what Markdown tables and HTML would otherwise eat: pipes and <placeholders>. */
@@ -10,7 +11,7 @@ const md = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").re
 export function settingsTable(): string {
   const rows = Object.values(SETTINGS).map((s) => {
     const flag = s.flag ? `\`--${s.flag}\`` : "—";
-    return `| ${flag} | \`${s.env}\` | ${md(s.defaultText)} | ${md(s.help)} |`;
+    return `| ${flag} | \`${s.env}\` | ${md(defaultText(s))} | ${md(s.help)} |`;
   });
   return ["| flag | env | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }

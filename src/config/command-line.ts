@@ -1,4 +1,4 @@
-import { SETTINGS, type Setting } from "./settings.ts";
+import { SETTINGS, type SettingInput } from "./settings.ts";
 import { ConfigError } from "./config-error.ts";
 
 export type Command = "run" | "help" | "version" | "simulator";
@@ -9,8 +9,8 @@ export interface CommandLine {
   flags: Map<string, string>;
 }
 
-const BY_FLAG = new Map<string, Setting<unknown>>(
-  Object.values(SETTINGS).flatMap((s): [string, Setting<unknown>][] => (s.flag ? [[s.flag, s]] : [])),
+const BY_FLAG = new Map<string, SettingInput<unknown>>(
+  Object.values(SETTINGS).flatMap((s): [string, SettingInput<unknown>][] => (s.flag ? [[s.flag, s]] : [])),
 );
 
 /** Accepts `--name=value`, `--name value`, and bare `--switch` for boolean settings. */

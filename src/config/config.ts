@@ -5,9 +5,10 @@ import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
 import type { Environment } from "../contracts/worker-api/vocabulary.ts";
-import { DEFAULT_WA_VERSION, type WaVersion } from "../whatsapp/wa-version.ts";
+import type { WaVersion } from "../whatsapp/wa-version.ts";
 import type { HistorySyncPolicy } from "../whatsapp/driver.ts";
-import { SETTINGS, type Fault, type LogLevel, type Role, type Setting } from "./settings.ts";
+import { defaultValue, formatValue, settingByFlag, type DefaultContext } from "./defaults.ts";
+import { SETTINGS, type Fault, type LogLevel, type OptionalSetting, type Role, type Setting, type SettingInput } from "./settings.ts";
 
 export interface Secrets {
   backendAuthToken?: string;
@@ -95,7 +96,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const { command, flags } = parseCommandLine(argv);
   const dotenv = readDotenv(join(cwd, ".env"));
 
-  function read<T>(s: Setting<T>): T | undefined {
+  function read<T>(s: SettingInput<T>): T | undefined {
     const sources: [string, string | undefined][] = [
       [s.flag ? `--${s.flag}` : "", s.flag ? flags.get(s.flag) : undefined],
       [s.env, env[s.env]],
@@ -113,19 +114,35 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     return undefined;
   }
 
-  const role = read(SETTINGS.role) ?? "all";
-  const standalone = read(SETTINGS.standalone) ?? false;
+  const ctx: DefaultContext = {
+    command,
+    hostname: safeHostname(),
+    value: (flag) => {
+      const s = settingByFlag(flag);
+      const v = value(s);
+      return { value: v, text: v === undefined ? "" : formatValue(s, v) };
+    },
+  };
+  /** Input if any, else the setting's declared default (settings.ts holds every default; none is written here). */
+  function value<T>(s: Setting<T>): T;
+  function value<T>(s: OptionalSetting<T>): T | undefined;
+  function value<T>(s: Setting<T> | OptionalSetting<T>): T | undefined;
+  function value<T>(s: Setting<T> | OptionalSetting<T>): T | undefined {
+    return read(s) ?? ("unset" in s ? undefined : defaultValue(s, ctx));
+  }
+
+  const role = value(SETTINGS.role);
+  const standalone = value(SETTINGS.standalone);
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
-  const sandbox = read(SETTINGS.sandbox) ?? false;
+  const sandbox = value(SETTINGS.sandbox);
   if (sandbox && role !== "all") throw new ConfigError("--sandbox only applies to --role=all");
-  const port = read(SETTINGS.port) ?? (command === "simulator" ? 8900 : role === "worker" ? 8001 : 8000);
-  const heartbeatIntervalMs = read(SETTINGS.heartbeatInterval) ?? 10_000;
-  const heartbeatTimeoutMs = read(SETTINGS.heartbeatTimeout) ?? 3 * heartbeatIntervalMs;
+  const heartbeatIntervalMs = value(SETTINGS.heartbeatInterval);
+  const heartbeatTimeoutMs = value(SETTINGS.heartbeatTimeout);
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) throw new ConfigError(`--heartbeat-timeout (${heartbeatTimeoutMs}ms) must be longer than --heartbeat-interval (${heartbeatIntervalMs}ms)`);
-  const leaseTtlMs = read(SETTINGS.leaseTtl) ?? 6000;
+  const leaseTtlMs = value(SETTINGS.leaseTtl);
   if (leaseTtlMs < 1500) throw new ConfigError(`--lease-ttl (${leaseTtlMs}ms) must be at least 1.5s: leases are renewed every third of it`);
-  const metricsRawRetentionMs = read(SETTINGS.metricsRawRetention) ?? 24 * 3_600_000;
-  const metricsRetentionMs = read(SETTINGS.metricsRetention) ?? 30 * 86_400_000;
+  const metricsRawRetentionMs = value(SETTINGS.metricsRawRetention);
+  const metricsRetentionMs = value(SETTINGS.metricsRetention);
   if (metricsRetentionMs < metricsRawRetentionMs) throw new ConfigError(`--metrics-retention (${metricsRetentionMs}ms) must not be shorter than --metrics-raw-retention (${metricsRawRetentionMs}ms)`);
 
   const config: Config = {
@@ -133,59 +150,58 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     standalone,
     sandbox,
     extraCaCerts: env.NODE_EXTRA_CA_CERTS || undefined,
-    // The simulator is a test tool: keep it off the network unless asked.
-    host: read(SETTINGS.host) ?? (command === "simulator" ? "127.0.0.1" : "0.0.0.0"),
-    port,
-    dataDir: resolve(cwd, read(SETTINGS.dataDir) ?? "./data"),
-    redisUrl: read(SETTINGS.redisUrl),
-    backendUrl: read(SETTINGS.backendUrl) ?? "http://localhost:8000",
-    workerId: read(SETTINGS.workerId) ?? defaultWorkerId(),
-    workerEndpoint: read(SETTINGS.workerEndpoint) ?? `http://localhost:${port}`,
-    maxSessions: read(SETTINGS.maxSessions) ?? 50,
-    consumers: read(SETTINGS.consumers) ?? 16,
-    environment: read(SETTINGS.environment) ?? "PRODUCTION",
-    reconnectMaxFailures: read(SETTINGS.reconnectMaxFailures) ?? 5,
-    reconnectBaseDelayMs: read(SETTINGS.reconnectBaseDelay) ?? 1000,
-    waUrl: read(SETTINGS.waUrl),
-    waTrustKey: read(SETTINGS.waTrustKey),
-    historySync: read(SETTINGS.historySync) ?? "metadata",
-    waVersion: read(SETTINGS.waVersion) ?? DEFAULT_WA_VERSION,
-    logLevel: read(SETTINGS.logLevel) ?? "info",
-    shutdownGraceMs: read(SETTINGS.shutdownGrace) ?? 10_000,
-    maxBodyBytes: read(SETTINGS.maxBodySize) ?? 25 * 1024 * 1024,
-    webhookUrl: read(SETTINGS.webhookUrl),
-    simSeed: read(SETTINGS.simSeed) ?? "wa-sim",
-    simMinWaVersion: read(SETTINGS.simMinWaVersion),
+    host: value(SETTINGS.host),
+    port: value(SETTINGS.port),
+    dataDir: resolve(cwd, value(SETTINGS.dataDir)),
+    redisUrl: value(SETTINGS.redisUrl),
+    backendUrl: value(SETTINGS.backendUrl),
+    workerId: value(SETTINGS.workerId),
+    workerEndpoint: value(SETTINGS.workerEndpoint),
+    maxSessions: value(SETTINGS.maxSessions),
+    consumers: value(SETTINGS.consumers),
+    environment: value(SETTINGS.environment),
+    reconnectMaxFailures: value(SETTINGS.reconnectMaxFailures),
+    reconnectBaseDelayMs: value(SETTINGS.reconnectBaseDelay),
+    waUrl: value(SETTINGS.waUrl),
+    waTrustKey: value(SETTINGS.waTrustKey),
+    historySync: value(SETTINGS.historySync),
+    waVersion: value(SETTINGS.waVersion),
+    logLevel: value(SETTINGS.logLevel),
+    shutdownGraceMs: value(SETTINGS.shutdownGrace),
+    maxBodyBytes: value(SETTINGS.maxBodySize),
+    webhookUrl: value(SETTINGS.webhookUrl),
+    simSeed: value(SETTINGS.simSeed),
+    simMinWaVersion: value(SETTINGS.simMinWaVersion),
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
     leaseTtlMs,
-    rebalancePerMinute: read(SETTINGS.rebalanceRate) ?? 120,
-    routerConcurrency: read(SETTINGS.routerConcurrency) ?? 1000,
+    rebalancePerMinute: value(SETTINGS.rebalanceRate),
+    routerConcurrency: value(SETTINGS.routerConcurrency),
     metricsRawRetentionMs,
     metricsRetentionMs,
-    maxMediaBytes: read(SETTINGS.maxMediaSize) ?? 16 * 1024 * 1024,
-    allowPrivateMediaUrls: read(SETTINGS.allowPrivateMediaUrls) ?? false,
-    rateLimitPerMinute: read(SETTINGS.rateLimitPerMinute) ?? 0,
-    webhookTimeoutMs: read(SETTINGS.webhookTimeout) ?? 10_000,
-    webhookRetryHorizonMs: read(SETTINGS.webhookRetryHorizon) ?? 24 * 3_600_000,
-    webhookRetryBaseMs: read(SETTINGS.webhookRetryBase) ?? 1000,
-    webhookRetryMaxDelayMs: read(SETTINGS.webhookRetryMaxDelay) ?? 3_600_000,
-    webhookConcurrency: read(SETTINGS.webhookConcurrency) ?? 64,
-    webhookTargetConcurrency: read(SETTINGS.webhookTargetConcurrency) ?? 16,
-    allowPrivateWebhookUrls: read(SETTINGS.allowPrivateWebhookUrls) ?? false,
-    eventRetentionMs: read(SETTINGS.eventRetention) ?? 7 * 86_400_000,
-    faultInjection: read(SETTINGS.faultInjection) ?? "none",
+    maxMediaBytes: value(SETTINGS.maxMediaSize),
+    allowPrivateMediaUrls: value(SETTINGS.allowPrivateMediaUrls),
+    rateLimitPerMinute: value(SETTINGS.rateLimitPerMinute),
+    webhookTimeoutMs: value(SETTINGS.webhookTimeout),
+    webhookRetryHorizonMs: value(SETTINGS.webhookRetryHorizon),
+    webhookRetryBaseMs: value(SETTINGS.webhookRetryBase),
+    webhookRetryMaxDelayMs: value(SETTINGS.webhookRetryMaxDelay),
+    webhookConcurrency: value(SETTINGS.webhookConcurrency),
+    webhookTargetConcurrency: value(SETTINGS.webhookTargetConcurrency),
+    allowPrivateWebhookUrls: value(SETTINGS.allowPrivateWebhookUrls),
+    eventRetentionMs: value(SETTINGS.eventRetention),
+    faultInjection: value(SETTINGS.faultInjection),
     secrets: {
-      backendAuthToken: read(SETTINGS.backendAuthToken),
-      apiKey: read(SETTINGS.apiKey),
-      authStateKey: read(SETTINGS.authStateKey),
-      webhookSecret: read(SETTINGS.webhookSecret),
+      backendAuthToken: value(SETTINGS.backendAuthToken),
+      apiKey: value(SETTINGS.apiKey),
+      authStateKey: value(SETTINGS.authStateKey),
+      webhookSecret: value(SETTINGS.webhookSecret),
     },
   };
   return { command, config };
 }
 
-function defaultWorkerId(): string {
-  const safe = hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 56);
-  return `worker-${safe || "local"}`;
+/** The host's name in the characters a worker id allows (the default id is worker-<hostname>). */
+function safeHostname(): string {
+  return hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 56) || "local";
 }

@@ -1,4 +1,4 @@
-import type { WaVersion } from "../whatsapp/wa-version.ts";
+import { formatWaVersion, type WaVersion } from "../whatsapp/wa-version.ts";
 
 /**
  * Strict value parsers for settings. Each returns the parsed value or throws a
@@ -8,7 +8,17 @@ import type { WaVersion } from "../whatsapp/wa-version.ts";
  */
 export class ParseError extends Error {}
 
-export type Parser<T> = (raw: string) => T;
+export interface Parser<T> {
+  (raw: string): T;
+  /** Writes a value back as text this parser reads, so defaults in --help and the README are real input; String() when absent. */
+  format?(value: T): string;
+}
+
+/** Writes `amount` in the largest unit that divides it evenly, so 86_400_000 ms reads as 1d. */
+const inLargestUnit = (amount: number, units: Record<string, number>): string => {
+  const [unit, size] = Object.entries(units).sort(([, a], [, b]) => b - a).find(([, size]) => amount % size === 0) ?? ["", 1];
+  return `${amount / size}${unit}`;
+};
 
 export const oneOf =
   <const T extends string>(values: readonly T[]): Parser<T> =>
@@ -38,27 +48,36 @@ export const boolean: Parser<boolean> = (raw) => {
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Durations accept a unit ("500ms", "10s", "5m", "7d"); a bare number means milliseconds. */
-export const duration: Parser<number> = (raw) => {
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
-  if (!m) throw new ParseError(`must be a duration like 500ms, 10s, 5m or 7d, got "${raw}"`);
-  return Number(m[1]) * DURATION_UNITS[m[2] ?? "ms"]!;
-};
+export const duration: Parser<number> = Object.assign(
+  (raw: string) => {
+    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+    if (!m) throw new ParseError(`must be a duration like 500ms, 10s, 5m or 7d, got "${raw}"`);
+    return Number(m[1]) * DURATION_UNITS[m[2] ?? "ms"]!;
+  },
+  { format: (ms: number) => inLargestUnit(ms, DURATION_UNITS) },
+);
 
 /** A duration that must be more than zero, e.g. an interval a timer runs at. */
-export const positiveDuration: Parser<number> = (raw) => {
-  const ms = duration(raw);
-  if (ms <= 0) throw new ParseError(`must be a duration above zero like 500ms, 10s or 5m, got "${raw}"`);
-  return ms;
-};
+export const positiveDuration: Parser<number> = Object.assign(
+  (raw: string) => {
+    const ms = duration(raw);
+    if (ms <= 0) throw new ParseError(`must be a duration above zero like 500ms, 10s or 5m, got "${raw}"`);
+    return ms;
+  },
+  { format: duration.format },
+);
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** Sizes accept a unit ("512kb", "25mb"); a bare number means bytes. */
-export const byteSize: Parser<number> = (raw) => {
-  const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw.trim());
-  if (!m || Number(m[1]) === 0) throw new ParseError(`must be a positive size like 512kb or 25mb, got "${raw}"`);
-  return Number(m[1]) * SIZE_UNITS[(m[2] ?? "b").toLowerCase()]!;
-};
+export const byteSize: Parser<number> = Object.assign(
+  (raw: string) => {
+    const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw.trim());
+    if (!m || Number(m[1]) === 0) throw new ParseError(`must be a positive size like 512kb or 25mb, got "${raw}"`);
+    return Number(m[1]) * SIZE_UNITS[(m[2] ?? "b").toLowerCase()]!;
+  },
+  { format: (bytes: number) => inLargestUnit(bytes, SIZE_UNITS) },
+);
 
 export const httpUrl: Parser<string> = (raw) => {
   let url: URL;
@@ -86,14 +105,17 @@ export const wsUrl: Parser<string> = (raw) => {
 const UINT32_MAX = 0xffff_ffff;
 
 /** A WA Web client version: three dot-separated integers, as WhatsApp writes it (2.3000.1043857760). */
-export const waVersion: Parser<WaVersion> = (raw) => {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(raw.trim());
-  const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] as const : undefined;
-  if (!parts || parts.some((n) => n > UINT32_MAX)) {
-    throw new ParseError(`must be a WA Web version: three dot-separated integers like 2.3000.1234567890 (each at most ${UINT32_MAX}), got "${raw}"`);
-  }
-  return parts;
-};
+export const waVersion: Parser<WaVersion> = Object.assign(
+  (raw: string): WaVersion => {
+    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(raw.trim());
+    const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] as const : undefined;
+    if (!parts || parts.some((n) => n > UINT32_MAX)) {
+      throw new ParseError(`must be a WA Web version: three dot-separated integers like 2.3000.1234567890 (each at most ${UINT32_MAX}), got "${raw}"`);
+    }
+    return parts;
+  },
+  { format: formatWaVersion },
+);
 
 /** A Curve25519 public key: 32 bytes, as 64 hex digits or base64. */
 export const publicKey32: Parser<Uint8Array> = (raw) => {
