@@ -54,7 +54,8 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, 2);
     if (err instanceof StartupError) return fail(err.message, 1);
-    log.fatal({ err }, "failed to start");
+    // Some errors (Bun's module-resolution errors) are too circular for the JSON serializer: log their text.
+    log.fatal({ err: err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : String(err) }, "failed to start");
     return 1;
   }
 
