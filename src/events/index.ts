@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import { requireToken } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
-import type { EventLedger } from "../registry/events/ledger.ts";
+import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
 import { toEnvelope } from "./envelope.ts";
 import { EVENT_TYPES_DOC, EventPageQuery, EventPageResponse, EventStreamQuery } from "./model.ts";
 import { parseTypes, type EventReads } from "./service.ts";
@@ -12,7 +12,7 @@ const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>`
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
 /** The ledger for integrators: paged replay to catch up, and a live Server-Sent Events stream. */
-export function eventFeedRoutes(opts: { apiKey: string; reads: EventReads; ledger: EventLedger }) {
+export function eventFeedRoutes(opts: { apiKey: string; reads: EventReads; ledger: EventLedgerStore }) {
   const { reads } = opts;
   return new Elysia({ prefix: "/api/v1/events", detail: { tags: ["Events"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
     .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))

@@ -1,5 +1,6 @@
-import type { Database } from "bun:sqlite";
+import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
 import { uuidV7Floor } from "../registry/metrics/time-ids.ts";
+import type { DeliveryStore } from "../webhooks/delivery-store.ts";
 
 /** Rows deleted per statement, so retention never holds the write lock for long. */
 const CHUNK = 5000;
@@ -10,32 +11,23 @@ const CHUNK = 5000;
  * large backlog does not stall event intake.
  */
 export class EventRetention {
-  private readonly statements;
-
   constructor(
-    sqlite: Database,
+    private readonly stores: { ledger: Pick<EventLedgerStore, "deleteReceivedBefore">; deliveries: Pick<DeliveryStore, "deleteAttemptsBefore" | "deleteCreatedBefore"> },
     private readonly keepMs: number,
-  ) {
-    const chunk = (sql: string) => sqlite.query<never, { cutoff: number; floor: string }>(sql);
-    this.statements = {
-      attempts: chunk(`DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE at < $cutoff ORDER BY id LIMIT ${CHUNK})`),
-      // Delivery ids are UUIDv7, which sort by creation time.
-      deliveries: chunk(`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE id < $floor ORDER BY id LIMIT ${CHUNK})`),
-      events: chunk(`DELETE FROM event_ledger WHERE position IN (SELECT position FROM event_ledger WHERE received_at < $cutoff ORDER BY position LIMIT ${CHUNK})`),
-    };
-  }
+  ) {}
 
   /** Deletes what is older than `keepMs` as of `now`; returns how many events went. */
   run(now: number): number {
     const cutoff = now - this.keepMs;
-    const params = { cutoff, floor: uuidV7Floor(cutoff) };
-    const drain = (statement: { run(p: typeof params): { changes: number } }) => {
+    const floor = uuidV7Floor(cutoff);
+    const drain = (chunk: () => number) => {
       let total = 0;
-      for (let n = CHUNK; n === CHUNK; total += n) n = statement.run(params).changes;
+      for (let n = CHUNK; n === CHUNK; total += n) n = chunk();
       return total;
     };
-    drain(this.statements.attempts);
-    drain(this.statements.deliveries);
-    return drain(this.statements.events);
+    const { ledger, deliveries } = this.stores;
+    drain(() => deliveries.deleteAttemptsBefore(cutoff, CHUNK));
+    drain(() => deliveries.deleteCreatedBefore(floor, CHUNK));
+    return drain(() => ledger.deleteReceivedBefore(cutoff, CHUNK));
   }
 }

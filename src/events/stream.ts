@@ -1,4 +1,4 @@
-import type { EventLedger } from "../registry/events/ledger.ts";
+import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
 import { toEnvelope } from "./envelope.ts";
 import type { EventFilter, EventReads } from "./service.ts";
 
@@ -14,7 +14,7 @@ const HIGH_WATER_FRAMES = 256;
  * eventId, so a client that reconnects with Last-Event-ID misses nothing. It
  * reads the ledger only as fast as the client takes frames.
  */
-export function eventStream(deps: { reads: EventReads; ledger: EventLedger }, filter: EventFilter, afterPosition: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function eventStream(deps: { reads: EventReads; ledger: EventLedgerStore }, filter: EventFilter, afterPosition: number, signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let position = afterPosition;
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;

@@ -1,9 +1,9 @@
-import { and, desc, eq, isNotNull, lt, notInArray, or } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { AppError } from "../http/errors.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WorkerRow } from "../registry/workers/schema.ts";
-import { sessions } from "../sessions/schema.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 import { type SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import type { PlacementMirror } from "./placement-mirror.ts";
 import { placementHistory, type PlacementReason, type PlacementRow } from "./schema.ts";
@@ -52,6 +52,7 @@ export class PlacementService {
   constructor(
     private readonly deps: {
       db: Pick<GatewayDatabase, "orm" | "sqlite">;
+      sessions: SessionStore;
       workers: WorkerDirectory;
       mirror: PlacementMirror;
       /** Contract A's way to tell a worker: a START_SESSION command in its next heartbeat answer. */
@@ -60,12 +61,7 @@ export class PlacementService {
       log: Logger;
     },
   ) {
-    const rows = deps.db.orm
-      .select({ id: sessions.id, placedOn: sessions.placedOn, status: sessions.status })
-      .from(sessions)
-      .where(or(isNotNull(sessions.placedOn), eq(sessions.status, "pending_capacity")))
-      .all();
-    for (const r of rows) {
+    for (const r of deps.sessions.placements()) {
       if (r.placedOn) this.track(r.id, r.placedOn);
       else this.pending.add(r.id);
     }
@@ -158,11 +154,7 @@ export class PlacementService {
       }
       const left = this.sessionsOn(workerId);
       if (left.length === 0) return;
-      this.deps.db.orm
-        .update(sessions)
-        .set({ status: "disconnected", lastError: `its worker ${workerId} stopped; it resumes when a worker has room`, updatedAt: this.deps.now() })
-        .where(and(eq(sessions.placedOn, workerId), notInArray(sessions.status, [...ENDED])))
-        .run();
+      this.deps.sessions.disconnectPlacedOn(workerId, `its worker ${workerId} stopped; it resumes when a worker has room`, this.deps.now(), [...ENDED]);
       this.deps.log.warn({ workerId, sessions: left.length }, "worker left with sessions no other worker has room for");
     });
   }
@@ -270,12 +262,8 @@ export class PlacementService {
     if (from === target && (!waits || this.pending.has(sessionId))) return target ?? undefined;
     const { orm, sqlite } = this.deps.db;
     sqlite.transaction(() => {
-      orm
-        .update(sessions)
-        // A failed-over session is down until its new worker logs in (which then reports for itself).
-        .set({ placedOn: target, updatedAt: now, ...(waits ? { status: "pending_capacity" as const } : reason === "failover" && { status: "reconnecting" as const }) })
-        .where(eq(sessions.id, sessionId))
-        .run();
+      // A failed-over session is down until its new worker logs in (which then reports for itself).
+      this.deps.sessions.place(sessionId, target, now, waits ? "pending_capacity" : reason === "failover" ? "reconnecting" : undefined);
       if (from !== target || waits) orm.insert(placementHistory).values({ id: Bun.randomUUIDv7(), sessionId, fromWorker: from, toWorker: target, reason: waits ? "capacity" : reason, at: now }).run();
     })();
     if (from) this.byWorker.get(from)?.delete(sessionId);

@@ -3,9 +3,11 @@ import type { Config } from "../config/config.ts";
 import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { SessionStatus } from "../contracts/worker-api/vocabulary.ts";
+import { SqliteSessionStore } from "../sessions/sqlite-session-store.ts";
 import { CommandQueue } from "./commands/queue.ts";
 import { eventRoutes } from "./events/index.ts";
-import { EventLedger } from "./events/ledger.ts";
+import type { EventLedgerStore } from "./events/event-ledger-store.ts";
+import { SqliteEventLedgerStore } from "./events/sqlite-event-ledger-store.ts";
 import { EventService } from "./events/service.ts";
 import { DOWNSAMPLE_BUCKET_MS, MetricsRetention } from "./metrics/retention.ts";
 import { operatorRoutes } from "./operators/index.ts";
@@ -34,7 +36,7 @@ export interface RegistryOptions {
 export interface Registry {
   plugins: AnyElysia[];
   /** Every event the coordinator accepts, for delivery to integrators. */
-  ledger: EventLedger;
+  ledger: EventLedgerStore;
   workers: WorkerRegistry;
   commands: CommandQueue;
   retention: MetricsRetention;
@@ -59,13 +61,14 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const now = opts.now ?? Date.now;
   const store = new WorkerStore(db.sqlite, db.orm);
   const writer = new HeartbeatWriter(store, log);
-  const ledger = new EventLedger(db.sqlite);
+  const ledger = new SqliteEventLedgerStore(db);
   const commands = new CommandQueue(db.sqlite, db.orm, now);
-  const workers = new WorkerRegistry({ store, orm: db.orm, writer, commands, ledger, now, log });
+  const sessions = new SqliteSessionStore(db);
+  const workers = new WorkerRegistry({ store, sessions, writer, commands, ledger, now, log });
   let sessionObserver: SessionStatusObserver = () => undefined;
-  const events = new EventService({ sqlite: db.sqlite, orm: db.orm, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObserver(...a), now, log });
+  const events = new EventService({ sqlite: db.sqlite, sessions, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObserver(...a), now, log });
   const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
-  const reads = new WorkerReads(workers, commands, db.orm, now, () => writer.flush());
+  const reads = new WorkerReads(workers, commands, db.orm, sessions, now, () => writer.flush());
   let timers: { stop(): void }[] = [];
 
   return {

@@ -1,17 +1,7 @@
-import { and, count, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import type { SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import { AppError } from "../http/errors.ts";
-import type { GatewayDatabase } from "../platform/db/database.ts";
-import { sessions, type SessionRow } from "./schema.ts";
-import { type SessionStatus } from "../contracts/worker-api/vocabulary.ts";
-
-export interface SessionFilter {
-  status?: SessionStatus;
-  workerId?: string;
-  phoneNumber?: string;
-  page: number;
-  limit: number;
-}
+import type { SessionRow } from "./schema.ts";
+import type { SessionListFilter, SessionStore } from "./session-store.ts";
 
 export interface SessionSettings {
   webhookUrl?: string;
@@ -24,55 +14,31 @@ export const MAX_METADATA_BYTES = 16 * 1024;
 /**
  * The integrator's view of the sessions table. The registry owns the live
  * fields (status, worker, QR, pairing code) from worker events; this service
- * creates rows, keeps the integrator's settings, and reads.
+ * creates rows, keeps the integrator's settings, and reads, all through the
+ * session store.
  */
 export class SessionService {
-  private readonly orm: BunSQLiteDatabase;
-  private readonly statusQuery;
-
   constructor(
-    db: Pick<GatewayDatabase, "orm" | "sqlite">,
+    private readonly store: SessionStore,
     private readonly now: () => number = Date.now,
-  ) {
-    this.orm = db.orm;
-    // Every send checks its session, so this one query skips the ORM: a bare
-    // prepared statement costs a fraction of drizzle's row mapping.
-    this.statusQuery = db.sqlite.query<{ status: SessionStatus }, [string]>("SELECT status FROM sessions WHERE id = ?");
-  }
-
-  private statusOf(sessionId: string): SessionStatus | undefined {
-    return this.statusQuery.get(sessionId)?.status;
-  }
+  ) {}
 
   /** Throws 404 SESSION_NOT_FOUND unless the session exists and was not deleted. */
   requireExisting(sessionId: string): SessionStatus {
-    const status = this.statusOf(sessionId);
+    const status = this.store.statusOf(sessionId);
     if (status === undefined || status === "deleted") throw notFound(sessionId);
     return status;
   }
 
   get(sessionId: string): SessionRow {
-    const row = this.orm.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    const row = this.store.get(sessionId);
     if (!row || row.status === "deleted") throw notFound(sessionId);
     return row;
   }
 
-  list(filter: SessionFilter): { rows: SessionRow[]; total: number } {
-    const conditions: SQL[] = [];
-    conditions.push(filter.status ? eq(sessions.status, filter.status) : sql`${sessions.status} <> 'deleted'`);
-    if (filter.workerId) conditions.push(eq(sessions.workerId, filter.workerId));
-    if (filter.phoneNumber) conditions.push(eq(sessions.phoneNumber, filter.phoneNumber.replace(/^\+/, "")));
-    const where = and(...conditions);
-    const total = this.orm.select({ n: count() }).from(sessions).where(where).get()?.n ?? 0;
-    const rows = this.orm
-      .select()
-      .from(sessions)
-      .where(where)
-      .orderBy(desc(sessions.createdAt), sessions.id)
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit)
-      .all();
-    return { rows, total };
+  /** `phoneNumber` may carry a "+", as integrators write it. */
+  list(filter: SessionListFilter): { rows: SessionRow[]; total: number } {
+    return this.store.list({ ...filter, ...(filter.phoneNumber && { phoneNumber: filter.phoneNumber.replace(/^\+/, "") }) });
   }
 
   /**
@@ -80,28 +46,19 @@ export class SessionService {
    * deleted session starts over as a new one under the same id.
    */
   prepareStart(sessionId: string, settings: SessionSettings): void {
-    const now = this.now();
-    const given = {
-      ...(settings.webhookUrl !== undefined && { webhookUrl: settings.webhookUrl }),
-      ...(settings.metadata !== undefined && { metadata: JSON.stringify(settings.metadata) }),
-    };
-    const existing = this.statusOf(sessionId);
-    if (existing === undefined) {
-      this.orm.insert(sessions).values({ id: sessionId, status: "created", createdAt: now, updatedAt: now, ...given }).run();
-    } else if (existing === "deleted") {
-      this.orm
-        .update(sessions)
-        .set({ status: "created", phoneNumber: null, workerId: null, qrCode: null, qrExpiresAt: null, pairingCode: null, lastError: null, webhookUrl: null, metadata: null, lastActivityAt: null, createdAt: now, updatedAt: now, ...given })
-        .where(eq(sessions.id, sessionId))
-        .run();
-    } else if (Object.keys(given).length > 0) {
-      this.orm.update(sessions).set({ ...given, updatedAt: now }).where(eq(sessions.id, sessionId)).run();
-    }
+    this.store.prepareStart(
+      sessionId,
+      {
+        ...(settings.webhookUrl !== undefined && { webhookUrl: settings.webhookUrl }),
+        ...(settings.metadata !== undefined && { metadata: JSON.stringify(settings.metadata) }),
+      },
+      this.now(),
+    );
   }
 
   /** DELETE is final from the integrator's side at once: later sends get 404 while the worker logs out. */
   markDeleted(sessionId: string): void {
-    this.orm.update(sessions).set({ status: "deleted", qrCode: null, qrExpiresAt: null, pairingCode: null, updatedAt: this.now() }).where(eq(sessions.id, sessionId)).run();
+    this.store.markDeleted(sessionId, this.now());
   }
 
   /** The pending QR string, or 404 QR_NOT_AVAILABLE saying why there is none. */

@@ -6,7 +6,7 @@ import type { DeliveryGate, Outcome } from "./gate.ts";
 import { postWebhook, type PostResult } from "./post.ts";
 import { retryAt, type DeliveryJob, type DeliveryQueue } from "./queue.ts";
 import { retryDelay } from "./retry-delay.ts";
-import type { SessionWebhookUrls } from "./session-urls.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 import { webhookHeaders } from "./signature.ts";
 import type { SubscriptionStore } from "./subscriptions.ts";
 import { pinWebhookUrl, type WebhookUrlPolicy } from "./target-url.ts";
@@ -20,7 +20,7 @@ export interface DelivererSettings {
 export interface DelivererDeps {
   store: DeliveryStore;
   subscriptions: SubscriptionStore;
-  sessionUrls: SessionWebhookUrls;
+  sessionUrls: Pick<SessionStore, "webhookUrlOf" | "clearGoneWebhookUrl">;
   queue: DeliveryQueue;
   gate: DeliveryGate;
   urlPolicy: WebhookUrlPolicy;
@@ -111,7 +111,7 @@ export class Deliverer {
   /** The receiver of a delivery now, or why there is none. */
   private resolve(target: string, sessionId: string | null): Target | string {
     if (target.startsWith(SESSION_TARGET)) {
-      const url = sessionId === null ? null : this.deps.sessionUrls.urlOf(sessionId);
+      const url = sessionId === null ? null : this.deps.sessionUrls.webhookUrlOf(sessionId);
       return url === null ? "the session has no webhook URL any more" : { url, secret: this.deps.webhookSecret };
     }
     const sub = this.deps.subscriptions.find(target);
@@ -124,7 +124,7 @@ export class Deliverer {
   private retire(delivery: LoadedDelivery, event: LedgerRow, url: string): void {
     const now = this.now();
     if (delivery.target.startsWith(SESSION_TARGET)) {
-      if (event.sessionId !== null) this.deps.sessionUrls.clearGone(event.sessionId, url, now);
+      if (event.sessionId !== null) this.deps.sessionUrls.clearGoneWebhookUrl(event.sessionId, url, now);
       this.deps.store.cancelPending(delivery.target, `${url} answered 410 Gone`, now);
     } else {
       this.deps.subscriptions.disableGone(delivery.target, url);

@@ -1,8 +1,9 @@
 import type { Database } from "bun:sqlite";
-import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { GroupCommit } from "../platform/db/group-commit.ts";
-import { eventLedger, type LedgerRow } from "../registry/events/schema.ts";
+import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
+import type { LedgerRow } from "../registry/events/schema.ts";
 import { webhookAttempts, webhookDeliveries, type AttemptRow, type DeliveryRow, type DeliveryStatus } from "./schema.ts";
 
 /** What the queue carries for one delivery; everything else is read from SQLite when it runs. */
@@ -38,10 +39,6 @@ export interface DeliveryFilter {
   until?: number;
 }
 
-/** A ledger row as LedgerRow, for the hot paths that skip drizzle's row mapping. */
-const LEDGER_COLUMNS = `position, event_id AS eventId, event, source, worker_id AS workerId, session_id AS sessionId, stream, sequence, data,
-  occurred_at AS occurredAt, received_at AS receivedAt, type, dispatched_at AS dispatchedAt`;
-
 const queued = (d: Pick<DeliveryRow, "id" | "generation" | "horizonAt">): QueuedDelivery => ({ id: d.id, generation: d.generation, horizonAt: d.horizonAt });
 
 /**
@@ -56,15 +53,14 @@ export class DeliveryStore {
   constructor(
     private readonly sqlite: Database,
     private readonly orm: BunSQLiteDatabase,
+    /** The events the deliveries are made of; their fan-out is marked there, in the same transaction. */
+    private readonly ledger: Pick<EventLedgerStore, "at" | "undispatched" | "markDispatched">,
   ) {
     this.writes = new GroupCommit(sqlite);
     this.statements = {
       load: sqlite.query<LoadedDelivery, [string]>(
         "SELECT id, event_position AS eventPosition, target, status, attempts, horizon_at AS horizonAt FROM webhook_deliveries WHERE id = ?",
       ),
-      event: sqlite.query<LedgerRow, [number]>(`SELECT ${LEDGER_COLUMNS} FROM event_ledger WHERE position = ?`),
-      // The partial index on undispatched rows keeps this cheap however long the ledger.
-      undispatched: sqlite.query<LedgerRow, [number]>(`SELECT ${LEDGER_COLUMNS} FROM event_ledger WHERE dispatched_at IS NULL ORDER BY position LIMIT ?`),
       attempt: sqlite.query<never, [string, number, string, number | null, number, string | null]>(
         "INSERT INTO webhook_attempts (delivery_id, at, url, status_code, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)",
       ),
@@ -81,7 +77,7 @@ export class DeliveryStore {
 
   /** Events not yet fanned out to deliveries, oldest first. */
   undispatched(limit: number): LedgerRow[] {
-    return this.statements.undispatched.all(limit);
+    return this.ledger.undispatched(limit);
   }
 
   /**
@@ -108,9 +104,7 @@ export class DeliveryStore {
         const rows = this.orm.insert(webhookDeliveries).values(values).onConflictDoNothing().returning({ id: webhookDeliveries.id, generation: webhookDeliveries.generation, horizonAt: webhookDeliveries.horizonAt }).all();
         made.push(...rows.map(queued));
       }
-      for (let i = 0; i < events.length; i += 500) {
-        this.orm.update(eventLedger).set({ dispatchedAt: now }).where(inArray(eventLedger.position, events.slice(i, i + 500).map((e) => e.position))).run();
-      }
+      this.ledger.markDispatched(events.map((e) => e.position), now);
       return made;
     })();
   }
@@ -132,7 +126,7 @@ export class DeliveryStore {
   /** The delivery and its event, if both still exist. */
   load(id: string): { delivery: LoadedDelivery; event: LedgerRow } | undefined {
     const delivery = this.statements.load.get(id);
-    const event = delivery && this.statements.event.get(delivery.eventPosition);
+    const event = delivery && this.ledger.at(delivery.eventPosition);
     return delivery && event ? { delivery, event } : undefined;
   }
 
@@ -229,6 +223,18 @@ export class DeliveryStore {
       }
       return rows;
     })();
+  }
+
+  /** Deletes up to `limit` of the oldest attempts made before `cutoff`; returns how many went. */
+  deleteAttemptsBefore(cutoff: number, limit: number): number {
+    const oldest = this.orm.select({ id: webhookAttempts.id }).from(webhookAttempts).where(lt(webhookAttempts.at, cutoff)).orderBy(asc(webhookAttempts.id)).limit(limit);
+    return this.orm.delete(webhookAttempts).where(inArray(webhookAttempts.id, oldest)).returning({ id: webhookAttempts.id }).all().length;
+  }
+
+  /** Deletes up to `limit` of the oldest deliveries with an id below `floor` (UUIDv7 ids sort by creation time); returns how many went. */
+  deleteCreatedBefore(floor: string, limit: number): number {
+    const oldest = this.orm.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(lt(webhookDeliveries.id, floor)).orderBy(asc(webhookDeliveries.id)).limit(limit);
+    return this.orm.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, oldest)).returning({ id: webhookDeliveries.id }).all().length;
   }
 
   /** Commits buffered outcomes now (on stop). */

@@ -4,7 +4,7 @@ import type { LedgerRow } from "../registry/events/schema.ts";
 import { SESSION_TARGET } from "./deliverer.ts";
 import type { DeliveryStore, NewDelivery } from "./delivery-store.ts";
 import type { DeliveryQueue } from "./queue.ts";
-import type { SessionWebhookUrls } from "./session-urls.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 import type { SubscriptionStore } from "./subscriptions.ts";
 
 const BATCH = 1000;
@@ -14,7 +14,7 @@ const GATHER_MS = 10;
 export interface DispatcherDeps {
   store: DeliveryStore;
   subscriptions: SubscriptionStore;
-  sessionUrls: SessionWebhookUrls;
+  sessionUrls: Pick<SessionStore, "withWebhookUrl">;
   queue: DeliveryQueue;
   horizonMs: number;
   fault: Fault;
@@ -97,7 +97,7 @@ export class Dispatcher {
 
   private targets(events: LedgerRow[]): NewDelivery[] {
     const sessionIds = [...new Set(events.flatMap((e) => (e.sessionId === null ? [] : [e.sessionId])))];
-    const withUrl = this.deps.sessionUrls.withUrl(sessionIds);
+    const withUrl = this.deps.sessionUrls.withWebhookUrl(sessionIds);
     const out: NewDelivery[] = [];
     for (const event of events) {
       for (const sub of this.deps.subscriptions.matching(event.type, event.sessionId)) out.push({ event, target: sub.id });

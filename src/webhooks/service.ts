@@ -5,7 +5,7 @@ import type { DeliveryFilter, DeliveryStore } from "./delivery-store.ts";
 import type { AttemptRow, DeliveryRow } from "./schema.ts";
 import type { CreateSubscriptionBody, DeliveryView, RedeliverBody, SubscriptionView, UpdateSubscriptionBody } from "./model.ts";
 import type { DeliveryQueue } from "./queue.ts";
-import type { SessionWebhookUrls } from "./session-urls.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 import type { Subscription, SubscriptionStore } from "./subscriptions.ts";
 import { requireWebhookUrl, type WebhookUrlPolicy } from "./target-url.ts";
 
@@ -16,7 +16,7 @@ const DEFAULT_REDELIVER_LIMIT = 10_000;
 export interface WebhookServiceDeps {
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
-  sessionUrls: SessionWebhookUrls;
+  sessionUrls: Pick<SessionStore, "setWebhookUrl">;
   queue: DeliveryQueue;
   urlPolicy: WebhookUrlPolicy;
   horizonMs: number;
@@ -43,7 +43,7 @@ export class WebhookService {
 
   async setSessionUrl(sessionId: string, url: string | null): Promise<void> {
     if (url !== null) await requireWebhookUrl(url, this.deps.urlPolicy, "body.url");
-    if (!this.deps.sessionUrls.set(sessionId, url, this.now())) throw new AppError(404, "SESSION_NOT_FOUND", `Session "${sessionId}" does not exist`);
+    if (!this.deps.sessionUrls.setWebhookUrl(sessionId, url, this.now())) throw new AppError(404, "SESSION_NOT_FOUND", `Session "${sessionId}" does not exist`);
     if (url === null) this.deps.deliveries.cancelPending(`${SESSION_TARGET}${sessionId}`, "the session's webhook URL was removed", this.now());
   }
 

@@ -4,10 +4,11 @@ import { placedKey } from "../../src/cluster/names.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
-import { EventLedger } from "../../src/registry/events/ledger.ts";
+import { SqliteEventLedgerStore } from "../../src/registry/events/sqlite-event-ledger-store.ts";
 import { PlacementMirror } from "../../src/placement/placement-mirror.ts";
 import { Rebalancer } from "../../src/placement/rebalancer.ts";
 import { PlacementService } from "../../src/placement/service.ts";
+import { SqliteSessionStore } from "../../src/sessions/sqlite-session-store.ts";
 import type { WorkerRow } from "../../src/registry/workers/schema.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
@@ -51,7 +52,7 @@ function session(id: string, status = "created"): string {
 }
 
 function service(): PlacementService {
-  return new PlacementService({ db, workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, mirror: new PlacementMirror(redis), now: Date.now, log });
+  return new PlacementService({ db, sessions: new SqliteSessionStore(db), workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, mirror: new PlacementMirror(redis), now: Date.now, log });
 }
 
 const statusOf = (id: string) => db.sqlite.query<{ status: string; placed_on: string | null }, [string]>("SELECT status, placed_on FROM sessions WHERE id = ?").get(id);
@@ -115,7 +116,7 @@ test("rebalancing moves idle connected sessions to an emptier worker until even,
   const p = service();
   for (const id of ["busy", "idle1", "idle2", "mid"]) await p.placeForStart(session(id, "connected"));
   // Activity is each session's latest ledger event: idle1's is the oldest, busy's the newest.
-  const ledger = new EventLedger(db.sqlite);
+  const ledger = new SqliteEventLedgerStore(db);
   for (const id of ["idle1", "idle2", "mid", "busy"]) ledger.append({ event: "messages.upsert", source: "events", workerId: "a", sessionId: id, data: {}, receivedAt: Date.now() });
   worker("b", 10);
   const rebalancer = new Rebalancer({ orm: db.orm, placement: p, workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, perMinute: 60_000, now: Date.now, log });

@@ -1,17 +1,17 @@
 import type { Database } from "bun:sqlite";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
 import { MESSAGE_EVENTS, PASSTHROUGH_EVENTS, SESSION_EVENTS, WORKER_EVENTS } from "./catalog.ts";
-import type { EventLedger } from "./ledger.ts";
+import type { EventLedgerStore } from "./event-ledger-store.ts";
 import { MessageStatusWriter } from "./message-updates.ts";
 import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "../../contracts/worker-api/events.ts";
 import type { EventSource } from "./schema.ts";
 import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
-import { applySessionUpdate } from "./session-updates.ts";
+import type { SessionStore } from "../../sessions/session-store.ts";
+import { sessionReport } from "./session-updates.ts";
 
 /** Bounds the memory spent remembering which unknown names were logged. */
 const MAX_UNKNOWN_NAMES = 1000;
@@ -31,8 +31,8 @@ type LedgerBody = { eventId?: string; event: string; sessionId?: string; data?: 
 
 export interface EventServiceDeps {
   sqlite: Database;
-  orm: BunSQLiteDatabase;
-  ledger: EventLedger;
+  sessions: SessionStore;
+  ledger: EventLedgerStore;
   isKnownWorker(workerId: string): boolean;
   /** Told of every session status applied (placement lets go of sessions that ended). */
   onSessionStatus?(sessionId: string, workerId: string, status: SessionStatus): void;
@@ -121,7 +121,7 @@ export class EventService {
 
   private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number, epoch: number | undefined): void {
     const status = data.status ?? implied ?? undefined;
-    applySessionUpdate(this.deps.orm, { sessionId, workerId, status, data, at, ...(epoch !== undefined && { epoch }) });
+    this.deps.sessions.applyReport(sessionReport({ sessionId, workerId, status, data, at, ...(epoch !== undefined && { epoch }) }));
     if (status !== undefined) this.deps.onSessionStatus?.(sessionId, workerId, status);
     this.deps.log.debug({ event, sessionId, workerId, status: data.status ?? implied }, "session event applied");
   }

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, gt, gte, isNotNull, lt, notInArray } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
-import { sessions } from "../../sessions/schema.ts";
+import type { SessionStore } from "../../sessions/session-store.ts";
 import type { CommandQueue } from "../commands/queue.ts";
 import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
 import { uuidV7Floor } from "../metrics/time-ids.ts";
@@ -19,21 +19,14 @@ export class WorkerReads {
     private readonly registry: WorkerRegistry,
     private readonly commands: CommandQueue,
     private readonly orm: BunSQLiteDatabase,
+    private readonly sessions: SessionStore,
     private readonly now: () => number,
     /** Commits buffered heartbeats, so a metrics read sees every acknowledged one. */
     private readonly flushHeartbeats: () => void,
   ) {}
 
   list(): Static<typeof WorkerView>[] {
-    const assigned = new Map(
-      this.orm
-        .select({ workerId: sessions.workerId, n: count() })
-        .from(sessions)
-        .where(and(isNotNull(sessions.workerId), notInArray(sessions.status, NOT_RUNNING)))
-        .groupBy(sessions.workerId)
-        .all()
-        .map((r) => [r.workerId, r.n]),
-    );
+    const assigned = this.sessions.countByWorker(NOT_RUNNING);
     return this.registry
       .all()
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -42,12 +35,7 @@ export class WorkerReads {
 
   get(workerId: string): Static<typeof WorkerDetail> {
     const w = this.known(workerId);
-    const owned = this.orm
-      .select({ sessionId: sessions.id, status: sessions.status, phoneNumber: sessions.phoneNumber })
-      .from(sessions)
-      .where(and(eq(sessions.workerId, workerId), notInArray(sessions.status, NOT_RUNNING)))
-      .orderBy(sessions.id)
-      .all();
+    const owned = this.sessions.ownedBy(workerId, NOT_RUNNING);
     return { ...this.view(w, owned.length), sessions: owned, pendingCommands: this.commands.pendingFor(workerId) };
   }
 

@@ -1,13 +1,11 @@
-import { eq } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { sessions } from "../../sessions/schema.ts";
+import type { SessionStore } from "../../sessions/session-store.ts";
 import { type SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { Command } from "../../contracts/worker-api/commands.ts";
 import type { CommandQueue } from "../commands/queue.ts";
-import type { EventLedger } from "../events/ledger.ts";
+import type { EventLedgerStore } from "../events/event-ledger-store.ts";
 import type { HeartbeatWriter } from "./heartbeat-writer.ts";
 import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
@@ -23,10 +21,10 @@ export type WorkerObserver = (worker: WorkerRow) => void;
 
 export interface WorkerRegistryDeps {
   store: WorkerStore;
-  orm: BunSQLiteDatabase;
+  sessions: SessionStore;
   writer: HeartbeatWriter;
   commands: CommandQueue;
-  ledger: EventLedger;
+  ledger: EventLedgerStore;
   now(): number;
   log: Logger;
 }
@@ -200,13 +198,7 @@ export class WorkerRegistry {
   }
 
   private assignedSessions(workerId: string): string[] {
-    return this.deps.orm
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(eq(sessions.placedOn, workerId))
-      .orderBy(sessions.id)
-      .all()
-      .map((s) => s.id);
+    return this.deps.sessions.placedOn(workerId);
   }
 
   private track(w: WorkerRow): void {

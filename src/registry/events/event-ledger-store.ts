@@ -1,0 +1,40 @@
+import type { EventSource, LedgerRow } from "./schema.ts";
+
+export interface NewEvent {
+  /** The worker's own id for the event (it retries from an outbox); a new one is made if absent. */
+  eventId?: string;
+  event: string;
+  source: EventSource;
+  workerId: string;
+  sessionId?: string;
+  data?: unknown;
+  /** The worker's own timestamp, if it sent one. */
+  occurredAt?: number;
+  receivedAt: number;
+}
+
+/**
+ * All writes to the `event_ledger` table, and its rules: an event is stored
+ * once (by eventId), session events are sequenced per session and the rest
+ * per worker, and the ledger says which events are fanned out to webhooks.
+ * Call it inside the transaction that applies an event, so the ledger and
+ * what the event changed commit (or fail) together. The table's only writer
+ * (tests/platform/single-writer checks), and the seam for a PostgreSQL
+ * backend (issue 21).
+ */
+export interface EventLedgerStore {
+  /**
+   * Appends the event and returns its id, or returns undefined if one with its
+   * eventId is already stored: a worker that retries an event it already
+   * delivered must change nothing.
+   */
+  append(e: NewEvent): { eventId: string } | undefined;
+  /** Calls `listener` soon after events are appended (once per burst); returns a function that stops it. */
+  onAppend(listener: () => void): () => void;
+  at(position: number): LedgerRow | undefined;
+  /** Events not yet fanned out to webhook deliveries, oldest first. */
+  undispatched(limit: number): LedgerRow[];
+  markDispatched(positions: number[], at: number): void;
+  /** Deletes up to `limit` of the oldest events received before `cutoff`; returns how many went. */
+  deleteReceivedBefore(cutoff: number, limit: number): number;
+}
