@@ -41,7 +41,7 @@ export interface Registry {
   commands: CommandQueue;
   retention: MetricsRetention;
   /** Tells `observer` of every session status a worker reports (placement lets go of sessions that ended). */
-  watchSessions(observer: SessionStatusObserver): void;
+  watchSessions(observer: SessionStatusObserver): () => void;
   /** Starts the liveness sweeper and metrics retention. */
   start(): void;
   /** Commits buffered heartbeats now. */
@@ -65,8 +65,9 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const commands = new CommandQueue(db.sqlite, db.orm, now);
   const sessions = new SqliteSessionStore(db);
   const workers = new WorkerRegistry({ store, sessions, writer, commands, ledger, now, log });
-  let sessionObserver: SessionStatusObserver = () => undefined;
-  const events = new EventService({ sqlite: db.sqlite, sessions, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObserver(...a), now, log });
+  // A set, so a second watcher cannot silently replace the first.
+  const sessionObservers = new Set<SessionStatusObserver>();
+  const events = new EventService({ sqlite: db.sqlite, sessions, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObservers.forEach((observe) => observe(...a)), now, log });
   const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
   const reads = new WorkerReads(workers, commands, db.orm, sessions, now, () => writer.flush());
   let timers: { stop(): void }[] = [];
@@ -78,7 +79,8 @@ export function createRegistry(opts: RegistryOptions): Registry {
     commands,
     retention,
     watchSessions(observer) {
-      sessionObserver = observer;
+      sessionObservers.add(observer);
+      return () => sessionObservers.delete(observer);
     },
     start() {
       // Catch up at once after a long stop, then once per bucket.

@@ -41,7 +41,8 @@ export class WorkerRegistry {
   private readonly lastMetrics = new Map<string, WorkerMetricsRow>();
   /** Liveness counts from here at the earliest, so a coordinator restart does not time out every worker at once. */
   private readonly startedAt: number;
-  private observer: WorkerObserver = () => undefined;
+  /** A set, so a second subscriber (cluster control, a test) cannot silently replace the first. */
+  private readonly observers = new Set<WorkerObserver>();
 
   constructor(private readonly deps: WorkerRegistryDeps) {
     this.startedAt = deps.now();
@@ -52,8 +53,14 @@ export class WorkerRegistry {
     }
   }
 
-  observe(observer: WorkerObserver): void {
-    this.observer = observer;
+  /** Calls `observer` after every change of a worker's row; returns the unsubscribe. */
+  observe(observer: WorkerObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(worker: WorkerRow): void {
+    for (const observer of this.observers) observer(worker);
   }
 
   /**
@@ -104,7 +111,7 @@ export class WorkerRegistry {
     else this.track(row);
     if (displaced) this.deps.log.warn({ workerId: row.id, endpoint: row.endpoint, previous: displaced.id }, "worker took over the endpoint of an offline worker");
     this.deps.log.info({ workerId: row.id, endpoint: row.endpoint, restart: existing !== undefined }, "worker registered");
-    this.observer(this.byId.get(row.id) ?? row);
+    this.notify(this.byId.get(row.id) ?? row);
     return { assignedSessions: this.assignedSessions(row.id) };
   }
 
@@ -125,7 +132,7 @@ export class WorkerRegistry {
     this.lastMetrics.set(workerId, metrics);
     this.deps.writer.write(w, metrics);
     const commands = this.deps.commands.exchange(workerId, body.ackCommandIds);
-    if (w.status !== previous) this.observer(w);
+    if (w.status !== previous) this.notify(w);
     return commands;
   }
 
@@ -159,7 +166,7 @@ export class WorkerRegistry {
       return this.deps.commands.enqueue(workerId, { type });
     })();
     this.deps.log.info({ workerId, status }, type === "DRAIN" ? "worker drained by the operator" : "worker undrained by the operator");
-    this.observer(w);
+    this.notify(w);
     return command;
   }
 
@@ -237,7 +244,7 @@ export class WorkerRegistry {
       });
     })();
     this.deps.log.warn({ workerId: w.id, reason }, "worker is OFFLINE");
-    this.observer(w);
+    this.notify(w);
   }
 }
 
