@@ -4,7 +4,9 @@ import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Command } from "../../contracts/worker-api/commands.ts";
 import { workerCommands, type CommandRow } from "./schema.ts";
 
-export type NewCommand = { type: "DRAIN" | "UNDRAIN" } | { type: "START_SESSION" | "STOP_SESSION" | "DELETE_SESSION"; sessionId: string };
+/** A command as the coordinator asks for it: the queue gives it its id and time. */
+type Unissued<C> = C extends unknown ? Omit<C, "commandId" | "issuedAt"> : never;
+export type NewCommand = Unissued<Command>;
 
 /**
  * The durable per-worker command queue, mirrored in memory so a heartbeat

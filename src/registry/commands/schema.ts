@@ -1,10 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { COMMAND_TYPES } from "../../contracts/worker-api/vocabulary.ts";
 import { workers } from "../workers/schema.ts";
-
-/** What the coordinator can ask a worker to do; see `commands/model.ts` for the wire shapes. */
-export const COMMAND_TYPES = ["START_SESSION", "STOP_SESSION", "DELETE_SESSION", "DRAIN", "UNDRAIN"] as const;
-export type CommandType = (typeof COMMAND_TYPES)[number];
 
 /**
  * The durable coordinator→worker queue. A command stays until a heartbeat
