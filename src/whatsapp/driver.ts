@@ -1,4 +1,5 @@
 import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../contracts/jobs/index.ts";
+import type { MessageStatus as ContractMessageStatus } from "../contracts/worker-api/vocabulary.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WaVersion } from "./wa-version.ts";
 
@@ -82,7 +83,8 @@ export interface UpsertMessage {
   [field: string]: unknown;
 }
 
-export type MessageStatus = "sent" | "delivered" | "read" | "played" | "failed";
+/** What WhatsApp reports of a sent message: contract A's message statuses but `pending`, which is ours until a report. */
+export type MessageStatus = Exclude<ContractMessageStatus, "pending">;
 
 /** What one socket reports, in the order it happens. Every `at` is unix milliseconds. */
 export type DriverEvent =

@@ -14,6 +14,8 @@ export const COMMAND_TYPES = [...SESSION_COMMAND_TYPES, ...WORKER_COMMAND_TYPES]
 /** A worker's own status (contract A's register and heartbeat `status`). */
 export const WORKER_STATUSES = ["ONLINE", "OFFLINE", "MAINTENANCE"] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+/** A live worker takes sessions or is drained; OFFLINE is the coordinator's verdict on a silent one. */
+export type LiveWorkerStatus = Exclude<WorkerStatus, "OFFLINE">;
 /** Where a worker runs (contract A's `environment`). */
 export const ENVIRONMENTS = ["DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

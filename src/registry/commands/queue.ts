@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Command } from "../../contracts/worker-api/commands.ts";
+import type { LiveWorkerStatus } from "../../contracts/worker-api/vocabulary.ts";
 import { workerCommands, type CommandRow } from "./schema.ts";
 
 /** A command as the coordinator asks for it: the queue gives it its id and time. */
@@ -68,7 +69,7 @@ export class CommandQueue {
   }
 
   /** The status an unacknowledged DRAIN (MAINTENANCE) or UNDRAIN (ONLINE), the latest one, holds the worker to. */
-  pendingStatus(workerId: string): "ONLINE" | "MAINTENANCE" | undefined {
+  pendingStatus(workerId: string): LiveWorkerStatus | undefined {
     const latest = (this.pending.get(workerId) ?? []).findLast((c) => c.type === "DRAIN" || c.type === "UNDRAIN");
     return latest === undefined ? undefined : latest.type === "DRAIN" ? "MAINTENANCE" : "ONLINE";
   }

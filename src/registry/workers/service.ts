@@ -2,7 +2,7 @@ import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { SessionStore } from "../../sessions/session-store.ts";
-import type { SessionStatus, WorkerCommandType } from "../../contracts/worker-api/vocabulary.ts";
+import type { LiveWorkerStatus, SessionStatus, WorkerCommandType } from "../../contracts/worker-api/vocabulary.ts";
 import type { Command } from "../../contracts/worker-api/commands.ts";
 import type { CommandQueue } from "../commands/queue.ts";
 import type { EventLedgerStore } from "../events/event-ledger-store.ts";
@@ -156,7 +156,7 @@ export class WorkerRegistry {
     return this.setMaintenance(workerId, "ONLINE", "UNDRAIN");
   }
 
-  private setMaintenance(workerId: string, status: "ONLINE" | "MAINTENANCE", type: WorkerCommandType): Command {
+  private setMaintenance(workerId: string, status: LiveWorkerStatus, type: WorkerCommandType): Command {
     const w = this.registered(workerId);
     if (w.status === "OFFLINE") throw new AppError(409, "WORKER_OFFLINE", `Worker ${workerId} is OFFLINE`);
     const command = this.deps.store.sqlite.transaction(() => {

@@ -1,5 +1,6 @@
 import type { Static } from "elysia";
 import type { Command } from "../../contracts/worker-api/commands.ts";
+import type { LiveWorkerStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CoordinatorError, type CoordinatorClient } from "./coordinator-client.ts";
@@ -41,7 +42,7 @@ export class CoordinatorLink {
   private readonly inFlight = new Set<string>();
   private acks: string[] = [];
   private loop: Promise<void> = Promise.resolve();
-  status: "ONLINE" | "MAINTENANCE" = "ONLINE";
+  status: LiveWorkerStatus = "ONLINE";
 
   constructor(private readonly deps: CoordinatorLinkDeps) {}
 
@@ -62,7 +63,7 @@ export class CoordinatorLink {
    * `timeoutMs`) for the answer: a stopping worker says MAINTENANCE first so
    * the coordinator places its sessions elsewhere before they close here.
    */
-  async announce(status: "ONLINE" | "MAINTENANCE", timeoutMs: number): Promise<boolean> {
+  async announce(status: LiveWorkerStatus, timeoutMs: number): Promise<boolean> {
     this.status = status;
     if (!this.registered) return false;
     const sent = this.loop.then(() => this.heartbeat()).then(

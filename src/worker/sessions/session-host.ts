@@ -1,4 +1,6 @@
+import type { Static } from "elysia";
 import type { Redis } from "ioredis";
+import type { SessionCounts as SessionCountsBody } from "../../contracts/worker-api/workers.ts";
 import { JobFailure } from "../../jobs/failure.ts";
 import { KeyedSerializer } from "../../platform/keyed-serializer.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -33,15 +35,8 @@ export interface SessionHostDeps {
   placedHere?: (sessionId: string) => Promise<boolean>;
 }
 
-/** contract A's heartbeat `sessions` counts. */
-export interface SessionCounts {
-  total: number;
-  connected: number;
-  disconnected: number;
-  qr_required: number;
-  reconnecting: number;
-  error: number;
-}
+/** contract A's heartbeat `sessions` counts, every one filled in. */
+export type SessionCounts = Required<Static<typeof SessionCountsBody>>;
 
 /**
  * The sessions this worker hosts, at most MAX_SESSIONS. It holds each one's

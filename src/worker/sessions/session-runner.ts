@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { qrDataUrl } from "../../sessions/qr.ts";
 import { FenceLostError, useRedisAuthState, type RedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
@@ -7,8 +8,8 @@ import type { Fence } from "../ownership/session-lease.ts";
 import type { Disconnect, Reporter } from "../reporting/reporter.ts";
 import { reconnectDelay, type ReconnectPolicy } from "./reconnect-policy.ts";
 
-/** Where one hosted session stands. The first five are what contract A's heartbeat counts. */
-export type RunnerState = "connected" | "disconnected" | "qr_required" | "reconnecting" | "error" | "connecting" | "pairing_code" | "logged_out" | "stopped";
+/** Where one hosted session stands: contract A's session statuses but those only the coordinator assigns. */
+export type RunnerState = Exclude<SessionStatus, "created" | "pending_capacity" | "deleted">;
 
 /** States a START_SESSION job can report as its outcome without waiting longer. */
 const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "pairing_code", "error", "logged_out", "disconnected", "stopped"]);
