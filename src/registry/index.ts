@@ -9,6 +9,7 @@ import { eventRoutes } from "./events/index.ts";
 import type { EventLedgerStore } from "./events/event-ledger-store.ts";
 import { SqliteEventLedgerStore } from "./events/sqlite-event-ledger-store.ts";
 import { EventService } from "./events/service.ts";
+import { SqliteMessageStatusStore } from "./events/sqlite-message-status-store.ts";
 import { DOWNSAMPLE_BUCKET_MS, MetricsRetention } from "./metrics/retention.ts";
 import { operatorRoutes } from "./operators/index.ts";
 import { WorkerReads } from "./operators/service.ts";
@@ -16,6 +17,7 @@ import { runEvery } from "./periodic.ts";
 import { HeartbeatWriter } from "./workers/heartbeat-writer.ts";
 import { workerRoutes } from "./workers/index.ts";
 import { WorkerRegistry } from "./workers/service.ts";
+import { SqliteWorkerMetricsStore } from "./workers/sqlite-worker-metrics-store.ts";
 import { WorkerStore } from "./workers/store.ts";
 
 export type RegistrySettings = Pick<Config, "heartbeatIntervalMs" | "heartbeatTimeoutMs" | "metricsRawRetentionMs" | "metricsRetentionMs">;
@@ -60,16 +62,17 @@ export function createRegistry(opts: RegistryOptions): Registry {
   if (!opts.workerToken || !opts.apiKey) throw new Error("the worker registry needs BACKEND_AUTH_TOKEN and API_KEY");
   const now = opts.now ?? Date.now;
   const store = new WorkerStore(db.sqlite, db.orm);
-  const writer = new HeartbeatWriter(store, log);
+  const metrics = new SqliteWorkerMetricsStore(db);
+  const writer = new HeartbeatWriter(store, metrics, log);
   const ledger = new SqliteEventLedgerStore(db);
   const commands = new CommandQueue(db.sqlite, db.orm, now);
   const sessions = new SqliteSessionStore(db);
-  const workers = new WorkerRegistry({ store, sessions, writer, commands, ledger, now, log });
+  const workers = new WorkerRegistry({ store, metrics, sessions, writer, commands, ledger, now, log });
   // A set, so a second watcher cannot silently replace the first.
   const sessionObservers = new Set<SessionStatusObserver>();
-  const events = new EventService({ sqlite: db.sqlite, sessions, ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObservers.forEach((observe) => observe(...a)), now, log });
-  const retention = new MetricsRetention(db.sqlite, store, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
-  const reads = new WorkerReads(workers, commands, db.orm, sessions, now, () => writer.flush());
+  const events = new EventService({ sqlite: db.sqlite, sessions, messages: new SqliteMessageStatusStore(db.orm), ledger, isKnownWorker: (id) => workers.isKnown(id), onSessionStatus: (...a) => sessionObservers.forEach((observe) => observe(...a)), now, log });
+  const retention = new MetricsRetention(metrics, { rawMs: settings.metricsRawRetentionMs, keepMs: settings.metricsRetentionMs });
+  const reads = new WorkerReads(workers, commands, metrics, sessions, now, () => writer.flush());
   let timers: { stop(): void }[] = [];
 
   return {

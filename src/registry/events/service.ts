@@ -6,7 +6,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { checkPart } from "../check-part.ts";
 import { MESSAGE_EVENTS, PASSTHROUGH_EVENTS, SESSION_EVENTS, WORKER_EVENTS } from "./catalog.ts";
 import type { EventLedgerStore } from "./event-ledger-store.ts";
-import { MessageStatusWriter } from "./message-updates.ts";
+import type { MessageStatusStore } from "./message-status-store.ts";
 import { ConnectionUpdateData, MessageEventData, SessionData, type MessageStatusBody, type SessionStatusBody, type WorkerEventBody } from "../../contracts/worker-api/events.ts";
 import type { EventSource } from "./schema.ts";
 import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
@@ -32,6 +32,7 @@ type LedgerBody = { eventId?: string; event: string; sessionId?: string; data?: 
 export interface EventServiceDeps {
   sqlite: Database;
   sessions: SessionStore;
+  messages: MessageStatusStore;
   ledger: EventLedgerStore;
   isKnownWorker(workerId: string): boolean;
   /** Told of every session status applied (placement lets go of sessions that ended). */
@@ -47,12 +48,10 @@ export interface EventServiceDeps {
  */
 export class EventService {
   private readonly unknownLogged = new Set<string>();
-  private readonly messages: MessageStatusWriter;
   /** Stores an event and applies it, in one transaction (wrapped once: this runs for every event). */
   private readonly commit: (source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => void;
 
   constructor(private readonly deps: EventServiceDeps) {
-    this.messages = new MessageStatusWriter(deps.sqlite);
     this.commit = deps.sqlite.transaction((source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => {
       const row = deps.ledger.append({
         eventId: body.eventId?.toLowerCase(),
@@ -129,7 +128,7 @@ export class EventService {
   private applyMessage(sessionId: string, workerId: string, data: MessageEventDataValue, status: MessageStatus, at: number, eventId: string): void {
     const timeField = STATUS_TIME_FIELD[status];
     const reported = timeField ? data[timeField] : undefined;
-    const applied = this.messages.apply({
+    const applied = this.deps.messages.apply({
       messageId: data.messageId,
       sessionId,
       workerId,

@@ -1,12 +1,11 @@
-import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Static } from "elysia";
 import { AppError } from "../../http/errors.ts";
 import type { SessionStore } from "../../sessions/session-store.ts";
 import type { CommandQueue } from "../commands/queue.ts";
 import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
 import { uuidV7Floor } from "../metrics/time-ids.ts";
-import { workerMetrics, type WorkerMetricsRow, type WorkerRow } from "../workers/schema.ts";
+import type { WorkerMetricsRow, WorkerRow } from "../workers/schema.ts";
+import type { WorkerMetricsStore } from "../workers/worker-metrics-store.ts";
 import { NOT_RUNNING, type WorkerRegistry } from "../workers/service.ts";
 import type { MetricsQuery, MetricsView, WorkerDetail, WorkerView } from "./model.ts";
 
@@ -18,7 +17,7 @@ export class WorkerReads {
   constructor(
     private readonly registry: WorkerRegistry,
     private readonly commands: CommandQueue,
-    private readonly orm: BunSQLiteDatabase,
+    private readonly metricsStore: Pick<WorkerMetricsStore, "page">,
     private readonly sessions: SessionStore,
     private readonly now: () => number,
     /** Commits buffered heartbeats, so a metrics read sees every acknowledged one. */
@@ -51,14 +50,7 @@ export class WorkerReads {
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     const from = Math.max(q.since === undefined ? 0 : Date.parse(q.since), w.createdAt - DOWNSAMPLE_BUCKET_MS);
     const to = Math.min(q.until === undefined ? Infinity : Date.parse(q.until), w.lastHeartbeat ?? w.createdAt);
-    const m = workerMetrics;
-    const rows = this.orm
-      .select()
-      .from(m)
-      .where(and(gte(m.id, uuidV7Floor(from)), lt(m.id, uuidV7Floor(to + 1)), q.cursor === undefined ? undefined : gt(m.id, q.cursor), eq(m.workerId, workerId)))
-      .orderBy(asc(m.id))
-      .limit(limit + 1)
-      .all();
+    const rows = this.metricsStore.page(workerId, { fromId: uuidV7Floor(from), toId: uuidV7Floor(to + 1), ...(q.cursor !== undefined && { cursor: q.cursor }), limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { rows: page.map(metricsView), limit, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
   }

@@ -1,6 +1,7 @@
 import type { Logger } from "../../platform/logger.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
 import type { WorkerStore } from "./store.ts";
+import type { WorkerMetricsStore } from "./worker-metrics-store.ts";
 
 /** Heartbeats wait at most this long in memory before they are committed together. */
 export const FLUSH_INTERVAL_MS = 5;
@@ -29,11 +30,12 @@ export class HeartbeatWriter {
 
   constructor(
     private readonly store: WorkerStore,
+    metricsStore: Pick<WorkerMetricsStore, "add">,
     private readonly log: Logger,
   ) {
     this.commit = store.sqlite.transaction((workers: WorkerRow[], metrics: WorkerMetricsRow[]) => {
       for (const w of workers) store.saveHeartbeat(w);
-      for (const m of metrics) store.addMetrics(m);
+      for (const m of metrics) metricsStore.add(m);
     });
   }
 

@@ -10,6 +10,7 @@ import type { HeartbeatWriter } from "./heartbeat-writer.ts";
 import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
 import type { WorkerStore } from "./store.ts";
+import type { WorkerMetricsStore } from "./worker-metrics-store.ts";
 
 /** Sessions in these states run nowhere, so a restarting worker is not asked to run them. */
 export const NOT_RUNNING: SessionStatus[] = ["stopped", "logged_out", "deleted"];
@@ -21,6 +22,7 @@ export type WorkerObserver = (worker: WorkerRow) => void;
 
 export interface WorkerRegistryDeps {
   store: WorkerStore;
+  metrics: Pick<WorkerMetricsStore, "latest">;
   sessions: SessionStore;
   writer: HeartbeatWriter;
   commands: CommandQueue;
@@ -48,7 +50,7 @@ export class WorkerRegistry {
     this.startedAt = deps.now();
     for (const w of deps.store.loadWorkers()) {
       this.track(w);
-      const m = deps.store.latestMetrics(w);
+      const m = deps.metrics.latest(w);
       if (m) this.lastMetrics.set(w.id, m);
     }
   }

@@ -1,10 +1,8 @@
 import type { Database, Statement } from "bun:sqlite";
-import { and, desc, eq, getTableColumns, gte, lt, sql, type Placeholder } from "drizzle-orm";
+import { getTableColumns, sql, type Placeholder } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
-import { uuidV7Floor } from "../metrics/time-ids.ts";
-import { workerMetrics, workers, type WorkerMetricsRow, type WorkerRow } from "./schema.ts";
+import { workers, type WorkerRow } from "./schema.ts";
 
 /** A placeholder per column, named after its property, so a prepared statement runs with a whole row. */
 function placeholders(table: SQLiteTable): Record<string, Placeholder> {
@@ -15,15 +13,13 @@ const ROW_LAG_MS = 1000;
 const stateOf = (w: WorkerRow) => `${w.status}|${w.currentSessions}|${w.offlineReason ?? ""}`;
 
 /**
- * The workers and worker_metrics tables. The registry keeps every worker in
+ * The workers table (worker_metrics has its own store). The registry keeps every worker in
  * memory (one coordinator owns the data dir) and writes whole rows through
  * here, so the table always holds what memory holds.
  */
 export class WorkerStore {
   private readonly upsertWorker;
-  // Heartbeats run these thousands of times a second: plain bun:sqlite statements, without drizzle's per-call mapping.
-  private readonly insertMetrics: Statement;
-  private readonly metricsKeys: (keyof WorkerMetricsRow)[];
+  // Heartbeats run this thousands of times a second: a plain bun:sqlite statement, without drizzle's per-call mapping.
   private readonly updateHeartbeat: Statement;
   /** What each worker's row holds, as far as heartbeats change it. */
   private readonly stored = new Map<string, { state: string; lastHeartbeat: number | null }>();
@@ -36,21 +32,12 @@ export class WorkerStore {
     const updatable = Object.entries(getTableColumns(workers)).filter(([k]) => k !== "id" && k !== "createdAt");
     const set = Object.fromEntries(updatable.map(([k, column]) => [k, sql.raw(`excluded."${column.name}"`)]));
     this.upsertWorker = orm.insert(workers).values(placeholders(workers) as never).onConflictDoUpdate({ target: workers.id, set }).prepare();
-    const metricsColumns = Object.entries(getTableColumns(workerMetrics));
-    this.metricsKeys = metricsColumns.map(([k]) => k as keyof WorkerMetricsRow);
-    this.insertMetrics = sqlite.prepare(
-      `INSERT INTO worker_metrics (${metricsColumns.map(([, c]) => `"${c.name}"`).join(", ")}) VALUES (${metricsColumns.map(() => "?").join(", ")})`,
-    );
     this.updateHeartbeat = sqlite.prepare("UPDATE workers SET status = ?, current_sessions = ?, last_heartbeat = ?, updated_at = ?, offline_reason = ? WHERE id = ?");
   }
 
   saveWorker(row: WorkerRow): void {
     this.upsertWorker.run(row);
     this.remember(row);
-  }
-
-  addMetrics(row: WorkerMetricsRow): void {
-    this.insertMetrics.run(...this.metricsKeys.map((k) => row[k]));
   }
 
   /** Writes the columns a heartbeat changes; the rest only change through `saveWorker`. */
@@ -78,13 +65,5 @@ export class WorkerStore {
     const rows = this.orm.select().from(workers).all();
     for (const w of rows) this.remember(w);
     return rows;
-  }
-
-  /** The worker's newest metrics row, looked for only where it can be: between its registration and its last heartbeat. */
-  latestMetrics(w: WorkerRow): WorkerMetricsRow | undefined {
-    const m = workerMetrics;
-    const from = uuidV7Floor(w.createdAt - DOWNSAMPLE_BUCKET_MS);
-    const to = uuidV7Floor(Math.max(w.lastHeartbeat ?? 0, w.updatedAt) + 1);
-    return this.orm.select().from(m).where(and(gte(m.id, from), lt(m.id, to), eq(m.workerId, w.id))).orderBy(desc(m.id)).limit(1).get();
   }
 }
