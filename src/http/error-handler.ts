@@ -1,4 +1,5 @@
 import { Elysia, type ValidationError } from "elysia";
+import { isErrorCode, type ErrorCode } from "../contracts/worker-api/error-codes.ts";
 import type { Logger } from "../platform/logger.ts";
 import { AppError, errorBody, type ErrorBody } from "./errors.ts";
 
@@ -37,9 +38,9 @@ export function errorHandler(log: Logger) {
 }
 
 /** An error that says which HTTP status and code it is (the simulator's ControlError). */
-function carriesStatus(error: unknown): error is Error & { status: number; code: string } {
+function carriesStatus(error: unknown): error is Error & { status: number; code: ErrorCode } {
   if (!(error instanceof Error) || !("status" in error) || !("code" in error)) return false;
-  return typeof error.status === "number" && error.status >= 400 && error.status < 500 && typeof error.code === "string";
+  return typeof error.status === "number" && error.status >= 400 && error.status < 500 && typeof error.code === "string" && isErrorCode(error.code);
 }
 
 /** "body.maxSessions: Expected number to be greater or equal to 1" from TypeBox's first error. */

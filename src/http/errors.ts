@@ -1,11 +1,13 @@
+import type { ErrorCode } from "../contracts/worker-api/error-codes.ts";
+
 /** Contract A's error shape, used by every error response the gateway sends. */
 export interface ErrorBody {
   success: false;
   error: string;
-  code: string;
+  code: ErrorCode;
 }
 
-export const errorBody = (code: string, error: string): ErrorBody => ({ success: false, error, code });
+export const errorBody = (code: ErrorCode, error: string): ErrorBody => ({ success: false, error, code });
 
 /**
  * A domain error that maps to an HTTP status. Services throw these (they know
@@ -14,8 +16,8 @@ export const errorBody = (code: string, error: string): ErrorBody => ({ success:
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    /** Stable UPPER_SNAKE code that clients can switch on. */
-    readonly code: string,
+    /** Stable code that clients can switch on; ERROR_CODES lists them. */
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -1,5 +1,6 @@
 import type { Static } from "elysia";
 import type { Command } from "../../contracts/worker-api/commands.ts";
+import type { ErrorCode } from "../../contracts/worker-api/error-codes.ts";
 import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 
 /** How requests reach the coordinator: `fetch` over the network, or the app's own handler in --role=all. */
@@ -21,6 +22,11 @@ export class CoordinatorError extends Error {
    * being rotated on the coordinator): the worker keeps its reports rather
    * than dropping them over something an operator can fix.
    */
+  /** Whether the coordinator refused with `code`: typed, so a misspelt code does not compile. */
+  is(code: ErrorCode): boolean {
+    return this.code === code;
+  }
+
   get transient(): boolean {
     return this.status === null || this.status >= 500 || this.status === 429 || this.status === 401;
   }

@@ -101,7 +101,7 @@ export class CoordinatorLink {
       this.failures = 0;
       this.schedule(this.deps.intervalMs);
     } catch (err) {
-      if (err instanceof CoordinatorError && err.code === "WORKER_NOT_FOUND") this.registered = false;
+      if (err instanceof CoordinatorError && err.is("WORKER_NOT_FOUND")) this.registered = false;
       this.failures++;
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.failures, 8), this.registered ? this.deps.intervalMs : MAX_BACKOFF_MS);
       this.deps.log.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: Math.round(delay) }, this.registered ? "heartbeat failed; sessions keep running" : "cannot register with the coordinator; retrying");

@@ -118,12 +118,12 @@ export function coordinatorDelivery(client: CoordinatorClient, log: Logger, onUn
       return "delivered";
     } catch (err) {
       if (!(err instanceof CoordinatorError)) throw err;
-      if (err.code === "WORKER_NOT_FOUND") {
+      if (err.is("WORKER_NOT_FOUND")) {
         onUnknownWorker();
         return "retry";
       }
       if (err.transient) return "retry";
-      if (err.code === "STALE_EPOCH") {
+      if (err.is("STALE_EPOCH")) {
         // Expected after a hand-over: the session's new owner has reported since.
         log.debug({ path: item.path }, "the coordinator refused a report from before the session moved");
         return "rejected";
