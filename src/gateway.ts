@@ -62,14 +62,19 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     }
     let whatsapp: Pick<Config, "waUrl" | "waTrustKey" | "waVersion" | "historySync"> = config;
     if (config.sandbox) {
-      const sandbox = await startSandbox(config, secrets.apiKey ?? "", log);
+      const sandbox = await startSandbox(config, log);
       lifecycle.add("sandbox simulator", sandbox.stop);
       plugins.push(sandbox.plugin);
       whatsapp = { waUrl: sandbox.waUrl, waTrustKey: sandbox.trustKey, waVersion: config.waVersion, historySync: config.historySync };
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
-    const app = buildApp({ log, maxBodyBytes: config.maxBodyBytes, plugins });
+    const app = buildApp({
+      log,
+      maxBodyBytes: config.maxBodyBytes,
+      plugins,
+      credentials: { ...(secrets.apiKey && { integrator: secrets.apiKey }), ...(secrets.backendAuthToken && { worker: secrets.backendAuthToken }) },
+    });
     app.compile();
     listener.serve(app.fetch);
     // Registered after the parts it feeds so it stops before them.

@@ -5,7 +5,7 @@
  * it. Usage: bun bench/heartbeat/bare-server.ts <token>; prints {"port":N}.
  */
 import { Elysia } from "elysia";
-import { requireToken } from "../../src/http/auth.ts";
+import { requires } from "../../src/http/auth.ts";
 import { listen } from "../../src/http/listener.ts";
 import { buildApp } from "../../src/http/server.ts";
 import { createLogger } from "../../src/platform/logger.ts";
@@ -13,8 +13,7 @@ import { createLogger } from "../../src/platform/logger.ts";
 const token = process.argv[2];
 if (!token) throw new Error("usage: bare-server.ts <token>");
 const log = createLogger("warn");
-const route = new Elysia()
-  .onTransform(requireToken(token))
+const route = new Elysia({ detail: requires("worker") })
   // Reading the body makes Elysia parse the JSON, as the real route does.
   .put("/bare/workers/:workerId/heartbeat", ({ params, body }) => ({
     success: true,
@@ -22,7 +21,7 @@ const route = new Elysia()
   }));
 const maxBodyBytes = 25 * 1024 * 1024;
 // Served the way the gateway serves its app.
-const app = buildApp({ log, maxBodyBytes, plugins: [route] });
+const app = buildApp({ log, maxBodyBytes, plugins: [route], credentials: { worker: token } });
 app.compile();
 const listener = listen({ host: "127.0.0.1", port: 0, maxBodyBytes, version: "bench", role: "bench" });
 listener.serve(app.fetch);

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import { ASSETS, INDEX_HTML } from "./assets.ts";
@@ -23,8 +23,8 @@ export interface DashboardInfo {
  * sends it as a header on every call), plus the one authenticated call the
  * page needs beyond the public API: whether this gateway runs in sandbox mode.
  */
-export function dashboardRoutes(opts: { apiKey: string; info: DashboardInfo }) {
-  const page = new Elysia({ detail: { hide: true } })
+export function dashboardRoutes(opts: { info: DashboardInfo }) {
+  const page = new Elysia({ detail: { hide: true, ...requires("public") } })
     .get("/", () => new Response(INDEX_HTML, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...SECURITY_HEADERS } }))
     .get(
       "/dashboard/:file",
@@ -35,8 +35,7 @@ export function dashboardRoutes(opts: { apiKey: string; info: DashboardInfo }) {
       },
       { params: t.Object({ file: t.String({ maxLength: 64 }) }) },
     );
-  const info = new Elysia({ prefix: "/api/v1/dashboard", detail: { tags: ["Dashboard"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  const info = new Elysia({ prefix: "/api/v1/dashboard", detail: { tags: ["Dashboard"], ...requires("integrator") } })
     .get("/info", () => ({ success: true as const, data: opts.info }), {
       response: {
         200: t.Object({

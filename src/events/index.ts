@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
@@ -12,10 +12,9 @@ const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>`
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 
 /** The ledger for integrators: paged replay to catch up, and a live Server-Sent Events stream. */
-export function eventFeedRoutes(opts: { apiKey: string; reads: EventReads; ledger: EventLedgerStore }) {
+export function eventFeedRoutes(opts: { reads: EventReads; ledger: EventLedgerStore }) {
   const { reads } = opts;
-  return new Elysia({ prefix: "/api/v1/events", detail: { tags: ["Events"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1/events", detail: { tags: ["Events"], ...requires("integrator") } })
     .get(
       "",
       ({ query }) => {

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { CONTRACT_EXAMPLES, GroupJid, GroupUpdateParticipantsPayload, SessionId } from "../contracts/jobs/index.ts";
 import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
 import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
@@ -15,10 +15,9 @@ const { sessionId: _s, jid: _j, ...participantsExample } = CONTRACT_EXAMPLES.GRO
 const ParticipantsBody = Type.Omit(GroupUpdateParticipantsPayload, ["sessionId", "jid"], { examples: [participantsExample] });
 
 /** Groups: create one; add, remove, promote or demote participants. */
-export function groupRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter }) {
+export function groupRoutes(opts: { sessions: SessionService; submitter: JobSubmitter }) {
   const requireSession = (id: string) => opts.sessions.requireExisting(id);
-  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/groups", detail: { tags: ["Groups"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/groups", detail: { tags: ["Groups"], ...requires("integrator") } })
     .post("", enqueueHandler(opts.submitter, "GROUP_CREATE", requireSession), {
       params: SessionParams,
       ...jsonBody(bodyWithoutSessionId("GROUP_CREATE")),

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { requires } from "../http/auth.ts";
 import type { Role } from "../config/settings.ts";
 import { HealthResponse, NotReadyResponse, ReadyResponse } from "./model.ts";
 import { checkReadiness, type ReadinessProbe } from "./service.ts";
@@ -6,7 +7,7 @@ import { checkReadiness, type ReadinessProbe } from "./service.ts";
 /** Public liveness and readiness endpoints for load balancers and orchestrators. */
 export function healthRoutes(opts: { version: string; role: Role; probes: readonly ReadinessProbe[] }) {
   const startedAt = performance.now();
-  return new Elysia({ name: "health", detail: { tags: ["Health"] } })
+  return new Elysia({ name: "health", detail: { tags: ["Health"], ...requires("public") } })
     .get(
       "/health",
       () => ({ status: "ok" as const, version: opts.version, role: opts.role, uptime: Math.round((performance.now() - startedAt) / 1000) }),

@@ -5,6 +5,8 @@ import { Elysia } from "elysia";
 import scalarScript from "scalar-standalone.js" with { type: "file" };
 
 const SCALAR_ROUTE = "/docs/scalar.js";
+/** The docs' own routes, mounted by the plugin, which cannot declare their security: public. */
+export const DOCS_PATHS = ["/docs", "/openapi.json", SCALAR_ROUTE, "/swagger"] as const;
 
 /**
  * OpenAPI 3.1 at /openapi.json and the Scalar UI at /docs (with /swagger kept
@@ -29,6 +31,7 @@ export function apiDocs(version: string) {
             securitySchemes: {
               bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <API_KEY>" },
               apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key", description: "X-API-Key: <API_KEY>" },
+              workerToken: { type: "http", scheme: "bearer", description: "Contract A: Authorization: Bearer <BACKEND_AUTH_TOKEN>" },
             },
           },
         },

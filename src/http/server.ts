@@ -1,14 +1,28 @@
 import { Elysia, type AnyElysia } from "elysia";
 import type { Logger } from "../platform/logger.ts";
+import { authGate, type Credentials } from "./auth.ts";
 import { bodyLimit } from "./body-limit.ts";
+import { DOCS_PATHS } from "./docs.ts";
 import { errorHandler } from "./error-handler.ts";
 
+export interface AppOptions {
+  log: Logger;
+  maxBodyBytes: number;
+  plugins: readonly AnyElysia[];
+  /** Checked once for every route, by what each declares (auth.ts). */
+  credentials: Credentials;
+  /** Routes mounted by libraries that cannot declare their security: public. Default: the docs UI's. */
+  publicPaths?: readonly string[];
+}
+
 /**
- * Builds the app from the feature plugins a role needs. The error handler and
- * the body limit come first so they cover every route.
+ * Builds the app from the feature plugins a role needs. The error handler and the body limit come
+ * first so they cover every route; the auth gate last, because it reads the finished route table (it
+ * still runs first for every request: `onRequest` comes before the body is read).
  */
-export function buildApp(opts: { log: Logger; maxBodyBytes: number; plugins: readonly AnyElysia[] }): AnyElysia {
+export function buildApp(opts: AppOptions): AnyElysia {
   let app: AnyElysia = new Elysia().use(errorHandler(opts.log)).use(bodyLimit(opts.maxBodyBytes));
   for (const plugin of opts.plugins) app = app.use(plugin);
-  return app;
+  const gate = authGate(app.routes, opts.credentials, opts.publicPaths ?? DOCS_PATHS);
+  return app.onRequest(({ request }) => gate(request));
 }

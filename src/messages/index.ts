@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
 import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
 import { IdempotencyHeaders } from "../jobs/model.ts";
@@ -11,13 +11,12 @@ import type { SessionService } from "../sessions/service.ts";
  * Send text, media, poll, reaction and reply: one route each, whose body is the
  * contract B payload minus `sessionId` (in the path).
  */
-export function messageRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter }) {
+export function messageRoutes(opts: { sessions: SessionService; submitter: JobSubmitter }) {
   const requireSession = (id: string) => opts.sessions.requireExisting(id);
   const send = (name: Parameters<typeof bodyWithoutSessionId>[0]) => enqueueHandler(opts.submitter, name, requireSession);
   const route = (summary: string, description?: string) => ({ params: SessionParams, headers: IdempotencyHeaders, response: ENQUEUE_RESPONSES, detail: { summary, description } });
 
-  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/messages", detail: { tags: ["Messages"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/messages", detail: { tags: ["Messages"], ...requires("integrator") } })
     .post("/text", send("SEND_TEXT"), { ...jsonBody(bodyWithoutSessionId("SEND_TEXT")), ...route("Send a text message (SEND_TEXT)", "Mentioned users must also appear as @<number> in the text.") })
     .post("/media", send("SEND_MEDIA"), {
       ...jsonBody(bodyWithoutSessionId("SEND_MEDIA")),

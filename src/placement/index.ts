@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { errorResponses } from "../contracts/worker-api/common.ts";
 import { SessionParams } from "../sessions/model.ts";
@@ -9,9 +9,8 @@ import type { PlacementService, WorkerDirectory } from "./service.ts";
 const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>` or `X-API-Key`).";
 
 /** The operator's view of placement: where sessions live, how they got there, and moving one by hand. */
-export function placementRoutes(placement: PlacementService, workers: WorkerDirectory, apiKey: string) {
-  return new Elysia({ detail: { tags: ["Placement"] } })
-    .onTransform(requireToken(apiKey, { acceptApiKeyHeader: true }))
+export function placementRoutes(placement: PlacementService, workers: WorkerDirectory) {
+  return new Elysia({ detail: { tags: ["Placement"], ...requires("integrator") } })
     .get(
       "/api/v1/placements",
       () => ({

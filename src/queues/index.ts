@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { FailedJobsResponse, FailedQuery, QueueActionResponse, QueueCountsResponse, QueueJobParams, QueueParams } from "./model.ts";
 import type { QueueOverview } from "./service.ts";
@@ -8,10 +8,9 @@ const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>`
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 /** Operator views of the BullMQ queues: counts, failed jobs with their reasons, retry and remove. */
-export function queueRoutes(opts: { apiKey: string; overview: QueueOverview }) {
+export function queueRoutes(opts: { overview: QueueOverview }) {
   const { overview } = opts;
-  return new Elysia({ prefix: "/api/v1/queues", detail: { tags: ["Queues"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1/queues", detail: { tags: ["Queues"], ...requires("integrator") } })
     .get("", async () => ({ success: true as const, data: await overview.counts() }), {
       response: { 200: QueueCountsResponse, ...errors },
       detail: { summary: "Queue counts", description: `${AUTH} Waiting, active, delayed, failed and completed jobs of whatsapp-jobs and of the webhook delivery queue.` },

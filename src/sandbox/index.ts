@@ -1,7 +1,7 @@
 import { Elysia, type AnyElysia } from "elysia";
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import type { Logger } from "../platform/logger.ts";
 import { createSimulator } from "../simulator/create-simulator.ts";
 import { SANDBOX_HOST } from "./sandbox-trust.ts";
@@ -21,7 +21,7 @@ export interface Sandbox {
  * with no phone: create a session, scan its QR with a simulated phone through
  * /sim, send and receive. It keeps its world in the data dir across restarts.
  */
-export async function startSandbox(config: Pick<Config, "dataDir" | "simSeed">, apiKey: string, log: Logger): Promise<Sandbox> {
+export async function startSandbox(config: Pick<Config, "dataDir" | "simSeed">, log: Logger): Promise<Sandbox> {
   const sim = await createSimulator({
     port: 0,
     hostname: SANDBOX_HOST,
@@ -33,8 +33,7 @@ export async function startSandbox(config: Pick<Config, "dataDir" | "simSeed">, 
     { waUrl: sim.url, controlApi: "/sim", seed: config.simSeed },
     "SANDBOX MODE: sessions connect to the built-in WhatsApp simulator, NOT to WhatsApp. Nothing you send here reaches a real phone.",
   );
-  const plugin = new Elysia({ detail: { tags: ["Sandbox"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(apiKey, { acceptApiKeyHeader: true }))
+  const plugin = new Elysia({ detail: { tags: ["Sandbox"], ...requires("integrator") } })
     .use(sim.controlApp);
   return { waUrl: sim.url, trustKey: sim.rootPublicKey, plugin, stop: () => sim.stop() };
 }

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import { accepted } from "../jobs/accepted.ts";
@@ -18,10 +18,9 @@ const read = { 401: ErrorResponse, 404: ErrorResponse };
 const NO_STORE = "no-store";
 
 /** Sessions: start (create), list, inspect, QR, pairing code, stop, delete. */
-export function sessionRoutes(opts: { apiKey: string; sessions: SessionService; submitter: JobSubmitter; webhookUrls: WebhookUrlPolicy }) {
+export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSubmitter; webhookUrls: WebhookUrlPolicy }) {
   const { sessions, submitter } = opts;
-  return new Elysia({ prefix: "/api/v1/sessions", detail: { tags: ["Sessions"], security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } })
-    .onTransform(requireToken(opts.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1/sessions", detail: { tags: ["Sessions"], ...requires("integrator") } })
     .post(
       "",
       async ({ body, headers, set, status }) => {

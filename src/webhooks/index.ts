@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../http/auth.ts";
+import { requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { strictBody } from "../http/strict-body.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
@@ -30,10 +30,8 @@ const SIGNING =
   "A 2xx answer delivers it; 410 disables the subscription; anything else (or no answer within WEBHOOK_TIMEOUT) is retried with exponential backoff and jitter " +
   "until WEBHOOK_RETRY_HORIZON, then dead-lettered.";
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
 
 export interface WebhookRouteDeps {
-  apiKey: string;
   service: WebhookService;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
@@ -43,8 +41,7 @@ export interface WebhookRouteDeps {
 /** Subscriptions, the signing secret, per-session URLs, and the delivery log with redelivery. */
 export function webhookRoutes(deps: WebhookRouteDeps) {
   const { service, subscriptions } = deps;
-  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Webhooks"], security } })
-    .onTransform(requireToken(deps.apiKey, { acceptApiKeyHeader: true }))
+  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Webhooks"], ...requires("integrator") } })
     .get("/webhooks/subscriptions", () => ({ success: true as const, data: subscriptions.list().map(subscriptionView) }), {
       response: { 200: SubscriptionListResponse, 401: ErrorResponse },
       detail: { summary: "List webhook subscriptions", description: `The global one (WEBHOOK_URL) and yours. ${SIGNING} The event types and their data are listed at GET /api/v1/events.` },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
-import { requireToken } from "../../src/http/auth.ts";
+import { requires } from "../../src/http/auth.ts";
 import { AppError } from "../../src/http/errors.ts";
 import { listen, type Listener } from "../../src/http/listener.ts";
 import { buildApp } from "../../src/http/server.ts";
@@ -17,8 +17,7 @@ beforeAll(() => {
   const log = createLogger("error");
   const capture = log.child({});
   capture.error = ((obj: unknown, msg?: string) => void logged.push(JSON.stringify({ obj: String((obj as { err?: Error }).err), msg }))) as typeof capture.error;
-  const routes = new Elysia({ prefix: "/t" })
-    .onTransform(requireToken(TOKEN, { acceptApiKeyHeader: true }))
+  const routes = new Elysia({ prefix: "/t", detail: requires("integrator") })
     .post("/items", ({ body }) => ({ success: true, data: body }), {
       body: t.Object({ name: t.String({ minLength: 1 }), count: t.Integer({ minimum: 1 }), nested: t.Optional(t.Object({ id: t.String() })) }),
     })
@@ -29,7 +28,7 @@ beforeAll(() => {
       throw new Error("secret internal detail at /srv/x.ts:42");
     });
   server = listen({ host: "127.0.0.1", port: 0, maxBodyBytes: LIMIT, version: "test", role: "all" });
-  server.serve(buildApp({ log: capture, maxBodyBytes: LIMIT, plugins: [routes] }).fetch);
+  server.serve(buildApp({ log: capture, maxBodyBytes: LIMIT, plugins: [routes], credentials: { integrator: TOKEN } }).fetch);
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(() => server.stop());

@@ -15,7 +15,7 @@ let h: ApiHarness;
 let doc: Doc;
 beforeAll(async () => {
   h = await startApiHarness();
-  const app = buildApp({ log: pino({ level: "silent" }), maxBodyBytes: 1024 * 1024, plugins: [...h.api.plugins, apiDocs("test")] });
+  const app = buildApp({ log: pino({ level: "silent" }), maxBodyBytes: 1024 * 1024, plugins: [...h.api.plugins, apiDocs("test")], credentials: { integrator: "openapi-test-key-0123" } });
   doc = (await (await app.handle(new Request("http://localhost/openapi.json"))).json()) as Doc;
 });
 afterAll(() => h.close());
@@ -45,7 +45,7 @@ test("every integrator route is documented, with the API key as its security", (
   for (const [method, path] of expected) {
     expect([method, path, doc.paths[path]?.[method]?.security]).toEqual([method, path, [{ bearerAuth: [] }, { apiKeyHeader: [] }]]);
   }
-  expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerAuth"]);
+  expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerAuth", "workerToken"]);
 });
 
 test("request examples are contract B's payloads minus what the path carries", () => {

@@ -7,7 +7,7 @@ import { startTestRegistry } from "./support.ts";
 test("the OpenAPI document lists every registry route and the command shapes a heartbeat can carry", async () => {
   const r = startTestRegistry();
   try {
-    const app = buildApp({ log: createLogger("silent"), maxBodyBytes: 1 << 20, plugins: [...r.registry.plugins, apiDocs("test")] });
+    const app = buildApp({ log: createLogger("silent"), maxBodyBytes: 1 << 20, plugins: [...r.registry.plugins, apiDocs("test")], credentials: { integrator: "openapi-test-key-0123", worker: "openapi-worker-token-0123" } });
     const doc = (await (await app.handle(new Request("http://localhost/openapi.json"))).json()) as { paths: Record<string, Record<string, unknown>> };
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(ops).toEqual(

@@ -40,9 +40,9 @@ export function startTestRegistry(opts: { settings?: Partial<RegistrySettings>; 
   const dir = given ? { path: given, remove: () => rmSync(given, { recursive: true, force: true }) } : makeTempDir("wag-reg-");
   const log = opts.log ?? createLogger("silent");
   const db = openDatabase(dir.path, log);
-  const registry = createRegistry({ db, log, settings: { ...DEFAULT_SETTINGS, ...opts.settings }, workerToken: WORKER_TOKEN, apiKey: API_KEY, now: opts.now });
+  const registry = createRegistry({ db, log, settings: { ...DEFAULT_SETTINGS, ...opts.settings }, now: opts.now });
   if (opts.start) registry.start();
-  const app = buildApp({ log, maxBodyBytes: 1 << 20, plugins: registry.plugins });
+  const app = buildApp({ log, maxBodyBytes: 1 << 20, plugins: registry.plugins, credentials: { integrator: API_KEY, worker: WORKER_TOKEN } });
   return {
     app,
     db,

@@ -10,7 +10,7 @@ afterEach(() => h.close());
 
 test("the OpenAPI document lists the event and webhook routes, every event type with its data, and eventId on contract A", async () => {
   h = await startHarness();
-  const app = buildApp({ log: createLogger("silent"), maxBodyBytes: 1 << 20, plugins: [...h.registry.plugins, ...h.delivery.plugins, apiDocs("test")] });
+  const app = buildApp({ log: createLogger("silent"), maxBodyBytes: 1 << 20, plugins: [...h.registry.plugins, ...h.delivery.plugins, apiDocs("test")], credentials: { integrator: "openapi-test-key-0123", worker: "openapi-worker-token-0123" } });
   const doc = (await (await app.handle(new Request("http://localhost/openapi.json"))).json()) as {
     paths: Record<string, Record<string, unknown>>;
   };

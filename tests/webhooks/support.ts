@@ -1,6 +1,6 @@
 import type { AnyElysia } from "elysia";
 import { Redis } from "ioredis";
-import { createEventDelivery, type EventDelivery, type EventDeliverySettings } from "../../src/event-delivery.ts";
+import { createEventDelivery, type EventDelivery, type EventDeliverySettings } from "../../src/roles/coordinator/event-delivery.ts";
 import { buildApp } from "../../src/http/server.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
 import { createLogger } from "../../src/platform/logger.ts";
@@ -47,21 +47,20 @@ export async function startHarness(opts: { settings?: Partial<EventDeliverySetti
   const dir = makeTempDir("wag-wh-");
   const log = createLogger("silent");
   const db = openDatabase(dir.path, log);
-  const registry = createRegistry({ db, log, settings: DEFAULT_SETTINGS, workerToken: WORKER_TOKEN, apiKey: API_KEY });
+  const registry = createRegistry({ db, log, settings: DEFAULT_SETTINGS });
   const delivery = createEventDelivery({
     db,
     redis,
     redisUrl: redisServer.url,
     ledger: registry.ledger,
     settings: { ...FAST_SETTINGS, ...opts.settings },
-    apiKey: API_KEY,
     webhookSecret: WEBHOOK_SECRET,
     instanceId: "test",
     log,
     urlPolicy: opts.urlPolicy,
   });
   await delivery.start();
-  const app = buildApp({ log, maxBodyBytes: 1 << 20, plugins: [...registry.plugins, ...delivery.plugins] });
+  const app = buildApp({ log, maxBodyBytes: 1 << 20, plugins: [...registry.plugins, ...delivery.plugins], credentials: { integrator: API_KEY, worker: WORKER_TOKEN } });
   const call = async (method: string, path: string, body?: unknown, token = API_KEY): Promise<Reply> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers["content-type"] = "application/json";

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../../http/auth.ts";
+import { requires } from "../../http/auth.ts";
 import { strictBody } from "../../http/strict-body.ts";
 import { ErrorResponse } from "../../contracts/worker-api/error.ts";
 import { WorkerParams, errorResponses } from "../../contracts/worker-api/common.ts";
@@ -10,9 +10,8 @@ const AUTH = "Requires `Authorization: Bearer <BACKEND_AUTH_TOKEN>`.";
 const responses = { 404: ErrorResponse, ...errorResponses };
 
 /** Contract A's event endpoint and its two webhooks, on the worker token. */
-export function eventRoutes(events: EventService, workerToken: string) {
-  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Worker API (contract A)"] } })
-    .onTransform(requireToken(workerToken))
+export function eventRoutes(events: EventService) {
+  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Worker API (contract A)"], ...requires("worker") } })
     .post(
       "/workers/:workerId/events",
       ({ params, body }) => {

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../../http/auth.ts";
+import { requires } from "../../http/auth.ts";
 import { ErrorResponse } from "../../contracts/worker-api/error.ts";
 import { WorkerParams, errorResponses } from "../../contracts/worker-api/common.ts";
 import type { WorkerRegistry } from "../workers/service.ts";
@@ -10,9 +10,8 @@ const AUTH = "Requires the integrator API key (`Authorization: Bearer <API_KEY>`
 const responses = { 404: ErrorResponse, 409: ErrorResponse, ...errorResponses };
 
 /** Operator views of the registry, on the integrator API key. */
-export function operatorRoutes(reads: WorkerReads, registry: WorkerRegistry, apiKey: string) {
-  return new Elysia({ prefix: "/api/v1/workers", detail: { tags: ["Workers"] } })
-    .onTransform(requireToken(apiKey, { acceptApiKeyHeader: true }))
+export function operatorRoutes(reads: WorkerReads, registry: WorkerRegistry) {
+  return new Elysia({ prefix: "/api/v1/workers", detail: { tags: ["Workers"], ...requires("integrator") } })
     .get("", () => ({ success: true as const, data: reads.list() }), {
       response: { 200: WorkerListResponse, ...errorResponses },
       detail: { summary: "List workers", description: `${AUTH} Live status, sessions, last metrics and seconds since the last heartbeat of every worker.` },

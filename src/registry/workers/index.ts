@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { requireToken } from "../../http/auth.ts";
+import { requires } from "../../http/auth.ts";
 import { strictBody } from "../../http/strict-body.ts";
 import { ErrorResponse } from "../../contracts/worker-api/error.ts";
 import { WorkerParams, errorResponses } from "../../contracts/worker-api/common.ts";
@@ -9,9 +9,8 @@ import type { WorkerRegistry } from "./service.ts";
 const AUTH = "Requires `Authorization: Bearer <BACKEND_AUTH_TOKEN>`.";
 
 /** Contract A's worker lifecycle endpoints, on the worker token. */
-export function workerRoutes(registry: WorkerRegistry, workerToken: string) {
-  return new Elysia({ prefix: "/api/v1/workers", detail: { tags: ["Worker API (contract A)"] } })
-    .onTransform(requireToken(workerToken))
+export function workerRoutes(registry: WorkerRegistry) {
+  return new Elysia({ prefix: "/api/v1/workers", detail: { tags: ["Worker API (contract A)"], ...requires("worker") } })
     .post(
       "/register",
       ({ body }) => ({

@@ -27,7 +27,7 @@ export interface ClusterControl {
  * copy, failover on lapsed leases, drains and rebalancing) and the router
  * that takes every `whatsapp-jobs` job to the worker its session is on.
  */
-export function createClusterControl(opts: { config: Config; db: GatewayDatabase; redis: Redis; registry: Registry; apiKey: string; log: Logger }): ClusterControl {
+export function createClusterControl(opts: { config: Config; db: GatewayDatabase; redis: Redis; registry: Registry; log: Logger }): ClusterControl {
   const { config, db, redis, registry, log } = opts;
   const workers = registry.workers;
   const placement = new PlacementService({
@@ -55,7 +55,7 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
   registry.watchSessions((sessionId, workerId, status) => placement.noteStatus(sessionId, workerId, status));
 
   return {
-    plugins: [placementRoutes(placement, workers, opts.apiKey)],
+    plugins: [placementRoutes(placement, workers)],
     async start() {
       await placement.start();
       // Sessions left on workers that died while this coordinator was down move now.

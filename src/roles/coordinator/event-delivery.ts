@@ -42,7 +42,6 @@ export interface EventDeliveryDeps {
   redisUrl: string;
   ledger: EventLedgerStore;
   settings: EventDeliverySettings;
-  apiKey: string;
   webhookSecret: string;
   /** Names the coordinator's private delivery queue. */
   instanceId: string;
@@ -96,8 +95,8 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
     urlPolicy,
     deliveryQueue: queue.queue,
     plugins: [
-      webhookRoutes({ apiKey: deps.apiKey, service, subscriptions, deliveries, webhookSecret: deps.webhookSecret }),
-      eventFeedRoutes({ apiKey: deps.apiKey, reads: new EventReads(db.orm), ledger: deps.ledger }),
+      webhookRoutes({ service, subscriptions, deliveries, webhookSecret: deps.webhookSecret }),
+      eventFeedRoutes({ reads: new EventReads(db.orm), ledger: deps.ledger }),
     ],
     async start() {
       const expired = retention.run(Date.now());

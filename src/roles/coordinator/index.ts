@@ -32,12 +32,11 @@ export interface CoordinatorDeps {
  */
 export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins: AnyElysia[]; probes: ReadinessProbe[] }> {
   const { config, secrets, redis, lifecycle, log } = deps;
-  const apiKey = secrets.apiKey ?? "";
   const db = openDatabase(config.dataDir, log);
   lifecycle.add("database", () => db.close());
   const instanceId = ensureInstanceId(db.orm);
   log.info({ instanceId }, "registry database open");
-  const registry = createRegistry({ db, log, settings: config, workerToken: secrets.backendAuthToken, apiKey: secrets.apiKey });
+  const registry = createRegistry({ db, log, settings: config });
   registry.start();
   lifecycle.add("worker registry", registry.stop);
   const delivery = createEventDelivery({
@@ -46,18 +45,16 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
     redisUrl: deps.redisUrl,
     ledger: registry.ledger,
     settings: config,
-    apiKey,
     webhookSecret: secrets.webhookSecret ?? "",
     instanceId,
     log,
   });
   await delivery.start();
   lifecycle.add("event delivery", delivery.stop);
-  const cluster = createClusterControl({ config, db, redis, registry, apiKey, log });
+  const cluster = createClusterControl({ config, db, redis, registry, log });
   await cluster.start();
   lifecycle.add("placement and job router", cluster.stop);
   const api = integratorApi({
-    apiKey,
     db,
     redis,
     media: { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls },
@@ -71,8 +68,8 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
       ...cluster.plugins,
       ...api.plugins,
       ...delivery.plugins,
-      queueRoutes({ apiKey, overview: queues }),
-      ...dashboardRoutes({ apiKey, info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
+      queueRoutes({ overview: queues }),
+      ...dashboardRoutes({ info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
     ],
     probes: [{ name: "database", check: () => db.ping() }],
   };

@@ -29,15 +29,15 @@ export interface IntegratorApi {
  * built from the coordinator's database and Redis. Every route needs the API
  * key; every enqueueing route goes through one JobSubmitter.
  */
-export function integratorApi(deps: { apiKey: string; db: GatewayDatabase; redis: Redis; media: MediaPolicy; webhookUrls: WebhookUrlPolicy }): IntegratorApi {
+export function integratorApi(deps: { db: GatewayDatabase; redis: Redis; media: MediaPolicy; webhookUrls: WebhookUrlPolicy }): IntegratorApi {
   const { redis } = deps;
   const producer = new JobProducer(redis);
   const sessions = new SessionService(new SqliteSessionStore(deps.db));
   const submitter = new JobSubmitter({ producer, idempotency: new IdempotencyStore(redis), media: deps.media });
   const jobs = new JobStatusService(producer.queue, new JobResultStore(redis));
-  const shared = { apiKey: deps.apiKey, sessions, submitter };
+  const shared = { sessions, submitter };
   return {
-    plugins: [sessionRoutes({ ...shared, webhookUrls: deps.webhookUrls }), messageRoutes(shared), groupRoutes(shared), jobRoutes({ apiKey: deps.apiKey, jobs })],
+    plugins: [sessionRoutes({ ...shared, webhookUrls: deps.webhookUrls }), messageRoutes(shared), groupRoutes(shared), jobRoutes({ jobs })],
     jobQueue: producer.queue,
     stop: () => producer.close(),
   };

@@ -2,7 +2,7 @@ import type { AnyElysia } from "elysia";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { buildApp } from "../../../src/http/server.ts";
-import { integratorApi, type IntegratorApi } from "../../../src/integrator-api.ts";
+import { integratorApi, type IntegratorApi } from "../../../src/roles/coordinator/integrator-api.ts";
 import type { MediaPolicy } from "../../../src/media/policy.ts";
 import { openDatabase, type GatewayDatabase } from "../../../src/platform/db/database.ts";
 import { redisOptions } from "../../../src/platform/redis/redis-connection.ts";
@@ -34,8 +34,8 @@ export async function startApiHarness(opts: { maxBodyBytes?: number; media?: Par
   const dir = makeTempDir("wag-api-");
   const log = pino({ level: "silent" });
   const db = openDatabase(dir.path, log);
-  const api = integratorApi({ apiKey: API_KEY, db, redis, media: { maxBytes: 1024 * 1024, allowPrivateUrls: false, ...opts.media }, webhookUrls: { allowPrivate: false, resolve: async () => ["93.184.215.14"] } });
-  const app = buildApp({ log, maxBodyBytes: opts.maxBodyBytes ?? 25 * 1024 * 1024, plugins: api.plugins });
+  const api = integratorApi({ db, redis, media: { maxBytes: 1024 * 1024, allowPrivateUrls: false, ...opts.media }, webhookUrls: { allowPrivate: false, resolve: async () => ["93.184.215.14"] } });
+  const app = buildApp({ log, maxBodyBytes: opts.maxBodyBytes ?? 25 * 1024 * 1024, plugins: api.plugins, credentials: { integrator: API_KEY } });
   return {
     app,
     redis,
