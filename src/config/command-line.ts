@@ -3,7 +3,7 @@ import { ConfigError } from "./config-error.ts";
 
 export type Command = "run" | "help" | "version" | "simulator";
 
-export interface CommandLine {
+interface CommandLine {
   command: Command;
   /** Raw flag values by flag name, e.g. { "data-dir": "/tmp/x" }. */
   flags: Map<string, string>;

@@ -76,12 +76,12 @@ export interface Config {
   secrets: Secrets;
 }
 
-export interface LoadedConfig {
+interface LoadedConfig {
   command: Command;
   config: Config;
 }
 
-export interface ConfigSources {
+interface ConfigSources {
   argv: readonly string[];
   env: Record<string, string | undefined>;
   cwd: string;

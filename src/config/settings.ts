@@ -3,14 +3,14 @@ import { DEFAULT_WA_VERSION } from "../whatsapp/wa-version.ts";
 import * as p from "./parsers.ts";
 import { HISTORY_SYNC_POLICIES } from "../whatsapp/driver.ts";
 
-export const ROLES = ["all", "coordinator", "worker"] as const;
+const ROLES = ["all", "coordinator", "worker"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Crash points a test can ask for, to prove recovery from them. */
-export const FAULTS = ["none", "crash-after-ledger-write"] as const;
+const FAULTS = ["none", "crash-after-ledger-write"] as const;
 export type Fault = (typeof FAULTS)[number];
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
@@ -43,7 +43,7 @@ export interface OptionalSetting<T> extends SettingInput<T> {
  * - `template`: input text whose <placeholders> are other settings' flags or `hostname`, parsed like input;
  * - `times` × the value of the setting with flag `of` (read in that setting's unit, e.g. ms).
  */
-export type Default<T> = { value: T; note?: string; unless?: readonly Exception<T>[] } | { template: string } | { times: number; of: string };
+type Default<T> = { value: T; note?: string; unless?: readonly Exception<T>[] } | { template: string } | { times: number; of: string };
 
 export interface Exception<T> {
   when: { role: Role } | { command: "simulator" };

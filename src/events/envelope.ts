@@ -7,7 +7,7 @@ import type { LedgerRow } from "../registry/events/schema.ts";
  * `eventId`, `sequence` (per session; per worker for worker events) and
  * `workerId`, which contract B consumers can ignore.
  */
-export interface EventEnvelope {
+interface EventEnvelope {
   event: string;
   sessionId: string | null;
   timestamp: number;

@@ -23,7 +23,7 @@ export const EVENT_TYPES_DOC = [
 
 const TYPE_PATTERN = "^[A-Za-z][A-Za-z0-9_.:-]{0,63}(,[A-Za-z][A-Za-z0-9_.:-]{0,63}){0,19}$";
 
-export const EventEnvelopeSchema = t.Object(
+const EventEnvelopeSchema = t.Object(
   {
     event: t.String({ examples: ["messages.upsert"] }),
     sessionId: t.Nullable(t.String({ examples: ["user-123"] })),

@@ -11,7 +11,7 @@ export interface Listener {
 }
 
 /** Bun's hard ceiling on bodies: far above the limit, so the app's own check (with its clear 413) is what answers. */
-export function serverBodyCeiling(maxBytes: number): number {
+function serverBodyCeiling(maxBytes: number): number {
   return Math.max(maxBytes * 4, 256 * 1024 * 1024);
 }
 

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 
 /** How long a key is remembered: the window in which a retry is recognised. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-export type Claim = { status: "new" } | { status: "replay"; jobId: string } | { status: "conflict" };
+type Claim = { status: "new" } | { status: "replay"; jobId: string } | { status: "conflict" };
 
 /**
  * Remembers which job each `Idempotency-Key` produced, in Redis so every

@@ -8,7 +8,7 @@ import { JobFailure } from "./failure.ts";
 import type { SessionRateLimiter } from "./rate-limit.ts";
 import type { JobResultStore } from "./result-store.ts";
 
-export interface IntakeDeps {
+interface IntakeDeps {
   executor: JobExecutor;
   results: JobResultStore;
   media: MediaPolicy;

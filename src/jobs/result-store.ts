@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 
 /** How long a completed job's result can be looked up. */
-export const RESULT_TTL_SECONDS = 24 * 60 * 60;
+const RESULT_TTL_SECONDS = 24 * 60 * 60;
 
-export interface JobOutcome {
+interface JobOutcome {
   name: string;
   sessionId: string | null;
   result: unknown;

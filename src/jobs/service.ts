@@ -4,7 +4,7 @@ import { failureCode, type JobFailureCode } from "../contracts/jobs/index.ts";
 import type { JOB_STATES } from "./model.ts";
 import type { JobResultStore } from "./result-store.ts";
 
-export interface JobStatus {
+interface JobStatus {
   jobId: string;
   name: string;
   sessionId: string | null;

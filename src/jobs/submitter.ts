@@ -4,7 +4,7 @@ import { checkJob, type ContractJob, type JobName } from "../contracts/jobs/inde
 import { fingerprint, type IdempotencyStore } from "./idempotency.ts";
 import type { JobProducer } from "./producer.ts";
 
-export interface Submission {
+interface Submission {
   name: JobName;
   /** The full contract B payload (the API adds the path's sessionId to the body). */
   data: unknown;

@@ -11,7 +11,7 @@ export interface FetchMediaOptions extends MediaPolicy {
   timeoutMs?: number;
 }
 
-export interface FetchedMedia {
+interface FetchedMedia {
   data: Uint8Array;
   /** From a data: URL or the Content-Type header. */
   mimetype?: string;
@@ -42,7 +42,7 @@ export async function fetchMedia(media: string, opts: FetchMediaOptions): Promis
 }
 
 /** Vets a URL's host: its addresses, resolved once, or why it must not be fetched. */
-export type HostVetter = (url: URL) => ReturnType<typeof vetHost>;
+type HostVetter = (url: URL) => ReturnType<typeof vetHost>;
 
 /** Downloads `start`, following up to 5 redirects; `vet` checks each hop before it is connected to. */
 export async function downloadUrl(start: URL, opts: { maxBytes: number; timeoutMs?: number }, vet: HostVetter): Promise<FetchedMedia> {

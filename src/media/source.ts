@@ -1,5 +1,5 @@
 /** Why a `media` value cannot be sent as it is. */
-export type MediaProblemCode = "MEDIA_INVALID" | "MEDIA_TOO_LARGE" | "MEDIA_URL_FORBIDDEN" | "MEDIA_URL_UNRESOLVABLE";
+type MediaProblemCode = "MEDIA_INVALID" | "MEDIA_TOO_LARGE" | "MEDIA_URL_FORBIDDEN" | "MEDIA_URL_UNRESOLVABLE";
 
 export interface MediaProblem {
   code: MediaProblemCode;
@@ -7,7 +7,7 @@ export interface MediaProblem {
 }
 
 /** What a SEND_MEDIA `media` string holds: a URL to download, or inline base64 (with a data: URL's media type). */
-export type MediaSource = { kind: "url"; url: URL } | { kind: "base64"; encoded: string; mimetype?: string };
+type MediaSource = { kind: "url"; url: URL } | { kind: "base64"; encoded: string; mimetype?: string };
 
 const DATA_URL = /^data:([^,;]*(?:;[^,;]*)*);base64,/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;

@@ -5,7 +5,7 @@ import { isPublicAddress } from "../media/address.ts";
 /** DNS resolution, replaceable in tests: every address of the host. */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
-export type HostCheck =
+type HostCheck =
   | { ok: true; addresses: string[] }
   | { ok: false; reason: "unresolvable"; message: string }
   /** `addresses` are all the host's addresses, for a caller allowed to use private ones anyway. */

@@ -2,10 +2,10 @@ import type { Job, Queue } from "bullmq";
 import { AppError } from "../http/errors.ts";
 
 /** The queues an operator can look into, by the name the API shows (the delivery queue's real name carries the instance id). */
-export type QueueKey = "whatsapp-jobs" | "webhook-deliveries";
-export const QUEUE_KEYS: readonly QueueKey[] = ["whatsapp-jobs", "webhook-deliveries"];
+type QueueKey = "whatsapp-jobs" | "webhook-deliveries";
+const QUEUE_KEYS: readonly QueueKey[] = ["whatsapp-jobs", "webhook-deliveries"];
 
-export interface QueueCounts {
+interface QueueCounts {
   waiting: number;
   active: number;
   delayed: number;
@@ -13,7 +13,7 @@ export interface QueueCounts {
   completed: number;
 }
 
-export interface FailedJob {
+interface FailedJob {
   jobId: string;
   name: string;
   sessionId: string | null;

@@ -9,7 +9,7 @@ import { KeyedSerializer } from "../platform/keyed-serializer.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { PlacementService, WorkerDirectory } from "../placement/service.ts";
 
-export interface JobRouterDeps {
+interface JobRouterDeps {
   connection: Redis;
   placement: PlacementService;
   workers: WorkerDirectory;

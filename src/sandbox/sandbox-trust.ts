@@ -6,7 +6,7 @@ import { selfSignedCert } from "../simulator/media/self-signed-cert.ts";
 /** The simulator listens on loopback in a sandbox; its media certificate names this host. */
 export const SANDBOX_HOST = "127.0.0.1";
 
-export const sandboxCaPath = (dataDir: string): string => join(dataDir, "sandbox", "media-ca.pem");
+const sandboxCaPath = (dataDir: string): string => join(dataDir, "sandbox", "media-ca.pem");
 
 /**
  * Bun reads NODE_EXTRA_CA_CERTS only when the process starts, and Baileys

@@ -11,13 +11,13 @@ import { webhookHeaders } from "./signature.ts";
 import type { SubscriptionStore } from "./subscriptions.ts";
 import { pinWebhookUrl, type WebhookUrlPolicy } from "./target-url.ts";
 
-export interface DelivererSettings {
+interface DelivererSettings {
   timeoutMs: number;
   retryBaseMs: number;
   retryMaxDelayMs: number;
 }
 
-export interface DelivererDeps {
+interface DelivererDeps {
   store: DeliveryStore;
   subscriptions: SubscriptionStore;
   sessionUrls: Pick<SessionStore, "webhookUrlOf" | "clearGoneWebhookUrl">;

@@ -20,7 +20,7 @@ export interface NewDelivery {
   target: string;
 }
 
-export interface AttemptRecord {
+interface AttemptRecord {
   at: number;
   url: string;
   statusCode: number | null;

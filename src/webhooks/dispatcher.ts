@@ -11,7 +11,7 @@ const BATCH = 1000;
 const RETRY_MS = 1000;
 const GATHER_MS = 10;
 
-export interface DispatcherDeps {
+interface DispatcherDeps {
   store: DeliveryStore;
   subscriptions: SubscriptionStore;
   sessionUrls: Pick<SessionStore, "withWebhookUrl">;

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { redisOptions } from "../platform/redis/redis-connection.ts";
 import type { QueuedDelivery } from "./delivery-store.ts";
 
-export interface DeliveryJobData {
+interface DeliveryJobData {
   /** The delivery id. */
   id: string;
   /** Released from parking. */

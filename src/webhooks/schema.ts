@@ -6,8 +6,7 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-o
  * step with the config at start, so a 410 can disable it like any other);
  * `custom` rows are the integrator's, made through the API.
  */
-export const SUBSCRIPTION_KINDS = ["global", "custom"] as const;
-export type SubscriptionKind = (typeof SUBSCRIPTION_KINDS)[number];
+const SUBSCRIPTION_KINDS = ["global", "custom"] as const;
 
 export const webhookSubscriptions = sqliteTable(
   "webhook_subscriptions",

@@ -13,7 +13,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const DEFAULT_REDELIVER_LIMIT = 10_000;
 
-export interface WebhookServiceDeps {
+interface WebhookServiceDeps {
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   sessionUrls: Pick<SessionStore, "setWebhookUrl">;

@@ -4,9 +4,9 @@ import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { AppError } from "../http/errors.ts";
 import { webhookSubscriptions, type SubscriptionRow } from "./schema.ts";
 
-export const GLOBAL_ID = "global";
+const GLOBAL_ID = "global";
 
-export interface SubscriptionInput {
+interface SubscriptionInput {
   url?: string;
   events?: string[];
   sessionId?: string | null;
@@ -148,6 +148,6 @@ export class SubscriptionStore {
 }
 
 /** A signing secret for a subscription the integrator gave none for. */
-export function newSecret(): string {
+function newSecret(): string {
   return `whsec_${randomBytes(24).toString("base64url")}`;
 }

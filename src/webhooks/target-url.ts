@@ -16,7 +16,7 @@ export interface PinnedTarget {
   tls?: { serverName: string; checkServerIdentity: typeof checkServerIdentity };
 }
 
-export type TargetCheck = { ok: true; target: PinnedTarget } | { ok: false; code: "WEBHOOK_URL_INVALID" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_URL_UNRESOLVABLE"; message: string };
+type TargetCheck = { ok: true; target: PinnedTarget } | { ok: false; code: "WEBHOOK_URL_INVALID" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_URL_UNRESOLVABLE"; message: string };
 
 /**
  * Checks a webhook URL and pins it to an address that passed: http(s) only,

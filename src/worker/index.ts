@@ -15,7 +15,7 @@ import type { Reporter } from "./reporting/reporter.ts";
 import { SessionHost } from "./sessions/session-host.ts";
 import type { WorkerMode } from "./worker-mode.ts";
 
-export interface WorkerDeps {
+interface WorkerDeps {
   config: Config;
   /** Coordinated or standalone: composed by the role (src/roles/worker, src/roles/standalone). */
   mode: WorkerMode;

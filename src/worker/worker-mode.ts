@@ -23,7 +23,7 @@ export interface WorkerMode {
   attach(host: SessionHost, context: ModeContext): ModeRuntime;
 }
 
-export interface ModeContext {
+interface ModeContext {
   readonly instanceId: string;
   readonly leaseTtlMs: number;
   /** Runs a coordinator command against the host (coordinated only). */
@@ -32,7 +32,7 @@ export interface ModeContext {
   readonly log: Logger;
 }
 
-export interface ModeRuntime {
+interface ModeRuntime {
   /** With every lease renewal: the coordinated worker's liveness key. */
   renew(): Promise<void>;
   /** After the job consumer is ready: resume sessions, follow placements, register. */

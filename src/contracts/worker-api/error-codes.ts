@@ -3,7 +3,7 @@
  * endpoints and the integrator API alike. Listed once so that a misspelt code, thrown or compared, is a
  * compile error, and so that a worker and the coordinator read the same words.
  */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   // Any route.
   VALIDATION_ERROR: "The body, query or path does not match the route's schema; the message names the field",
   INVALID_JSON: "The body is not valid JSON",

@@ -2,7 +2,7 @@ import { t } from "elysia";
 import { MESSAGE_STATUSES } from "./vocabulary.ts";
 import { MessageResponse, SessionId, SessionStatus, Timestamp, WorkerId, oneOf } from "./common.ts";
 
-export const EventName = t.String({
+const EventName = t.String({
   pattern: "^[A-Za-z][A-Za-z0-9_.:-]{0,63}$",
   description:
     "Contract A's names: session_created, session_qr_ready, session_connected, session_disconnected, session_deleted, " +
@@ -12,7 +12,7 @@ export const EventName = t.String({
   examples: ["session_status_changed"],
 });
 
-export const MessageStatus = oneOf(MESSAGE_STATUSES);
+const MessageStatus = oneOf(MESSAGE_STATUSES);
 
 /** What a session event's `data` may say; every field optional, more fields allowed. */
 export const SessionData = t.Object({
@@ -37,7 +37,7 @@ const messageFields = {
 };
 
 /** A message status report: the status only moves forward (a late "sent" does not undo "read"). */
-export const MessageData = t.Object({ ...messageFields, status: MessageStatus });
+const MessageData = t.Object({ ...messageFields, status: MessageStatus });
 /** message_sent and message_failed imply their status. */
 export const MessageEventData = t.Object({ ...messageFields, status: t.Optional(MessageStatus) });
 

@@ -4,16 +4,16 @@
  */
 
 /** What the coordinator asks a worker to do about one session (a heartbeat response's `data.commands[].type`)... */
-export const SESSION_COMMAND_TYPES = ["START_SESSION", "STOP_SESSION", "DELETE_SESSION"] as const;
+const SESSION_COMMAND_TYPES = ["START_SESSION", "STOP_SESSION", "DELETE_SESSION"] as const;
 export type SessionCommandType = (typeof SESSION_COMMAND_TYPES)[number];
 /** ...and about the worker itself. */
-export const WORKER_COMMAND_TYPES = ["DRAIN", "UNDRAIN"] as const;
+const WORKER_COMMAND_TYPES = ["DRAIN", "UNDRAIN"] as const;
 export type WorkerCommandType = (typeof WORKER_COMMAND_TYPES)[number];
 export const COMMAND_TYPES = [...SESSION_COMMAND_TYPES, ...WORKER_COMMAND_TYPES] as const;
 
 /** A worker's own status (contract A's register and heartbeat `status`). */
 export const WORKER_STATUSES = ["ONLINE", "OFFLINE", "MAINTENANCE"] as const;
-export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+type WorkerStatus = (typeof WORKER_STATUSES)[number];
 /** A live worker takes sessions or is drained; OFFLINE is the coordinator's verdict on a silent one. */
 export type LiveWorkerStatus = Exclude<WorkerStatus, "OFFLINE">;
 /** Where a worker runs (contract A's `environment`). */

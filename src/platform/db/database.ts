@@ -7,7 +7,7 @@ import { StartupError } from "../startup-error.ts";
 import { applyMigrations } from "./migrate.ts";
 import { MIGRATIONS } from "./migrations.generated.ts";
 
-export const DB_FILE = "wa-gateway.db";
+const DB_FILE = "wa-gateway.db";
 
 export interface GatewayDatabase {
   sqlite: Database;

@@ -11,7 +11,7 @@ import { waitForPong } from "./wait-for-pong.ts";
 const MAX_SOCKET_PATH = 107;
 const READY_TIMEOUT_MS = 15_000;
 
-export interface EmbeddedRedis {
+interface EmbeddedRedis {
   /** unix:// URL of the socket. */
   url: string;
   /** True when this process started (and will stop) the server. */

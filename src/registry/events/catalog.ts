@@ -50,7 +50,6 @@ export const EVENT_TYPES = [
   "message.received",
   "worker.status",
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The integrator-facing type of a stored event. */
 export function eventType(source: EventSource, event: string): string {

@@ -7,7 +7,7 @@ import { envelopeAuthor } from '../messaging/addressing.ts';
 import type { Addressing } from '../server/sim-context.ts';
 
 /** Where a reacted-to or voted-on message lives, seen from the simulated person acting on it. */
-export type ChatRef = { kind: 'direct'; target: Account } | { kind: 'group'; jid: string; author: Account };
+type ChatRef = { kind: 'direct'; target: Account } | { kind: 'group'; jid: string; author: Account };
 
 const keyFor = (chat: ChatRef, messageId: string, fromActor: boolean): proto.IMessageKey =>
   chat.kind === 'direct'

@@ -8,7 +8,7 @@ import { messageRoutes } from './routes/message-routes.ts';
 import { pairingRoutes } from './routes/pairing-routes.ts';
 
 
-export interface ControlApiOptions {
+interface ControlApiOptions {
   readonly control: SimControl;
   /** Drops every client and listens again: the "simulator restart" fault. */
   readonly restart: () => Promise<void>;

@@ -56,7 +56,7 @@ export class ControlError extends Error {
   }
 }
 
-export const CONTROL_STATUS = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400 } as const;
+const CONTROL_STATUS = { NOT_FOUND: 404, CONFLICT: 409, BAD_REQUEST: 400 } as const;
 
 export const accountView = (ctx: SimContext, account: Account): AccountView => ({
   phone: account.phone,

@@ -3,7 +3,7 @@ import { ControlError } from './control-views.ts';
 const QR_PREFIX = 'https://wa.me/settings/linked_devices#';
 
 /** What a linking QR carries: `ref,noiseKey,identityKey,advSecret,platform`, keys in base64. */
-export interface ScannedQr {
+interface ScannedQr {
   readonly ref: string;
   readonly noiseKey: Buffer;
   readonly identityKey: Buffer;

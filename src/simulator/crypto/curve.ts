@@ -10,7 +10,7 @@ export interface KeyPair {
 /** Signal prefixes 32-byte Curve25519 public keys with a type byte 5 ("DJB"). */
 const DJB_TYPE = 5;
 
-export const stripKeyType = (key: Uint8Array): Buffer =>
+const stripKeyType = (key: Uint8Array): Buffer =>
   Buffer.from(key.length === 33 && key[0] === DJB_TYPE ? key.subarray(1) : key);
 
 export const withKeyType = (key: Uint8Array): Buffer =>

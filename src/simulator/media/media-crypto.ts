@@ -11,7 +11,7 @@ const expand = (mediaKey: Uint8Array, kind: MediaKind) => {
   return { iv: expanded.subarray(0, 16), cipherKey: expanded.subarray(16, 48), macKey: expanded.subarray(48, 80) };
 };
 
-export interface EncryptedMedia {
+interface EncryptedMedia {
   /** What the media host stores: AES-256-CBC ciphertext plus a 10-byte HMAC. */
   readonly file: Buffer;
   readonly fileSha256: Buffer;

@@ -2,7 +2,7 @@ import { node, nowSeconds } from '../server/nodes.ts';
 import type { SimContext } from '../server/sim-context.ts';
 import type { Account } from '../world/account.ts';
 
-export interface ReceiptTarget {
+interface ReceiptTarget {
   readonly sender: Account;
   readonly deviceId: number;
   readonly id: string;

@@ -4,7 +4,7 @@ import { type KeyPair, sign, verifyStrict } from '../crypto/curve.ts';
 /** The serial WhatsApp clients expect of the intermediate's issuer (`WA_CERT_DETAILS.SERIAL`). */
 export const ROOT_SERIAL = 0;
 
-export interface CertChainOptions {
+interface CertChainOptions {
   readonly root: KeyPair;
   readonly intermediate: KeyPair;
   /** The server's static Noise key, certified by the leaf. */

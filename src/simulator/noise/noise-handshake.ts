@@ -82,4 +82,3 @@ export class NoiseResponder {
   }
 }
 
-export type { KeyPair };

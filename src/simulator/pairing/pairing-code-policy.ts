@@ -9,7 +9,7 @@ const KNOWN_BROWSERS = new Set(['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', 
 const MAX_REQUESTS = 5;
 const WINDOW_MS = 10 * 60_000;
 
-export interface Refusal {
+interface Refusal {
   readonly code: number;
   readonly text: string;
 }

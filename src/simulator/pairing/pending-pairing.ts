@@ -3,7 +3,7 @@ import type { Connection } from '../server/connection.ts';
 import type { Account, SignedPreKey } from '../world/account.ts';
 
 /** The phone's half of a code pairing, from the code being entered until the client finishes. */
-export interface PrimaryHalf {
+interface PrimaryHalf {
   readonly account: Account;
   readonly ephemeral: KeyPair;
   readonly companionEphemeral: Buffer;

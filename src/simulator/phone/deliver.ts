@@ -5,7 +5,7 @@ import type { SimContext } from '../server/sim-context.ts';
 import { type Account, type LinkedDevice, lidJid, pnJid } from '../world/account.ts';
 import { directSender } from '../messaging/addressing.ts';
 
-export interface PhoneMessage {
+interface PhoneMessage {
   readonly id: string;
   readonly message: proto.IMessage;
   /** Stanza attributes beyond from/id/t, e.g. `category`. */
@@ -14,7 +14,7 @@ export interface PhoneMessage {
   readonly extra?: BinaryNode[];
 }
 
-export interface DeviceDelivery {
+interface DeviceDelivery {
   /** `pkmsg` opens a Signal session, `msg` uses an established one. */
   readonly type: 'pkmsg' | 'msg';
   readonly outcome: ReturnType<SimContext['sendTo']>;

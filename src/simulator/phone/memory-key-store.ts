@@ -5,7 +5,7 @@ type Stored = Map<string, unknown>;
 /** Every stored key as `[type, id, value]`, the form a state snapshot keeps. */
 export type KeyStoreDump = [string, string, unknown][];
 
-export interface MemoryKeyStore extends SignalKeyStore {
+interface MemoryKeyStore extends SignalKeyStore {
   dump(): KeyStoreDump;
   load(entries: KeyStoreDump): void;
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { proto } from '../../whatsapp/protocol.ts';
 import { gcmEncrypt } from '../noise/noise-handshake.ts';
 
-export interface PollVoteContext {
+interface PollVoteContext {
   readonly pollMsgId: string;
   /** The poll's message secret (`messageContextInfo.messageSecret`). */
   readonly pollEncKey: Uint8Array;

@@ -40,7 +40,7 @@ const bundleNode = (jid: string, bundle: PreKeyBundle): BinaryNode =>
   ]);
 
 /** Any device's bundle by jid: simulated phones mint keys, linked devices spend uploaded ones. */
-export const bundleFor = async (ctx: SimContext, jid: string): Promise<PreKeyBundle | undefined> => {
+const bundleFor = async (ctx: SimContext, jid: string): Promise<PreKeyBundle | undefined> => {
   const found = ctx.world.resolve(jid);
   if (!found) return undefined;
   if (found.device === 0) return found.account.phoneDevice.bundle();

@@ -5,12 +5,12 @@ import { FrameReader, NoiseTransport, encodeFrame } from '../noise/noise-transpo
 import type { Account, LinkedDevice } from '../world/account.ts';
 
 /** The socket as a connection needs it: bytes out, and a way to hang up. */
-export interface Wire {
+interface Wire {
   send(data: Uint8Array): void;
   close(): void;
 }
 
-export interface ConnectionHooks {
+interface ConnectionHooks {
   /** The handshake finished; the client is either registering (pairing) or logging in. */
   onAuthenticated(conn: Connection, payload: proto.ClientPayload): Promise<void>;
   onNode(conn: Connection, node: BinaryNode): Promise<void>;

@@ -30,7 +30,7 @@ export interface LoginOverlap {
 }
 
 /** Who sent a relayed message, so the recipients' receipts can be routed back. */
-export interface SentRecord {
+interface SentRecord {
   readonly sender: Account;
   /** 0 when a simulated phone sent it. */
   readonly deviceId: number;

@@ -12,7 +12,7 @@ interface SocketData {
   conn?: Connection;
 }
 
-export interface WsServerOptions {
+interface WsServerOptions {
   readonly port: number;
   readonly hostname: string;
   /** Everything that is not the WebSocket endpoint (the control API). */

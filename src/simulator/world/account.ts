@@ -2,7 +2,7 @@ import type { KeyPair } from '../crypto/curve.ts';
 import type { SimPhone } from '../phone/sim-phone.ts';
 
 /** A one-time or signed prekey as a linked device uploaded it. */
-export interface UploadedPreKey {
+interface UploadedPreKey {
   readonly id: number;
   readonly public: Buffer;
 }

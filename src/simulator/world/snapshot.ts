@@ -44,7 +44,7 @@ interface GroupSnapshot {
  * linked devices with their keys, groups, and the simulated phones' Signal state. Keys derived from
  * the seed are not stored; the same seed re-derives them. Inboxes and offline queues are not kept.
  */
-export interface WorldSnapshot {
+interface WorldSnapshot {
   readonly version: number;
   readonly seed: string;
   readonly ids: [string, number][];

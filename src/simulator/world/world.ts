@@ -6,7 +6,7 @@ import type { Group } from './group.ts';
 import { IdSource } from './ids.ts';
 
 /** An account named by a jid, plus which of its devices and in which address space (phone or LID). */
-export interface ResolvedJid {
+interface ResolvedJid {
   readonly account: Account;
   readonly device: number;
   readonly space: 'pn' | 'lid';

@@ -18,7 +18,7 @@ const KEY_TYPES = Object.keys({
 } satisfies Record<keyof SignalDataTypeMap, true>);
 
 /** The session's ownership lease as this holder set it: every write checks it inside Redis. */
-export interface AuthFence {
+interface AuthFence {
   key: string;
   token: string;
 }

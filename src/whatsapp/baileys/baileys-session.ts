@@ -33,7 +33,7 @@ const BOOTSTRAP_WAIT_MS = 8_000;
 /** close() asks Baileys to end the socket; if its close event never comes, ours is emitted after this. */
 const CLOSE_GRACE_MS = 3_000;
 
-export interface SessionDeps {
+interface SessionDeps {
   endpoint: WhatsAppEndpoint;
   polls: PollStore;
 }

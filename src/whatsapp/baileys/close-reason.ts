@@ -10,7 +10,7 @@ import { formatWaVersion, type WaVersion } from "../wa-version.ts";
 const VERSION_REFUSED = 405;
 
 /** What we know about a socket when it closes, beyond WhatsApp's status code. */
-export interface CloseContext {
+interface CloseContext {
   /** close() or logout() asked for it: whatever the socket says on the way out, we closed it. */
   closedByUs: boolean;
   /** The socket was showing QR codes (or waiting for a pairing code) and never opened. */

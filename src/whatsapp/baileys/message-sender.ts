@@ -25,7 +25,7 @@ import type { ServerAcks } from "./server-acks.ts";
 /** Positive "is on WhatsApp" answers remembered per socket; a bound keeps memory per session small. */
 const KNOWN_RECIPIENTS_LIMIT = 512;
 
-export interface SenderContext {
+interface SenderContext {
   sessionId: string;
   polls: PollStore;
   sent: SentMessages;

@@ -6,7 +6,7 @@ import type { MessageKey, OutgoingMedia, ProtoJson } from "../driver.ts";
  * application/pdf, which would mislabel every other document; a voice note must be Opus in Ogg for
  * phones to play it as one.
  */
-export function defaultMimetype(media: Pick<OutgoingMedia, "type" | "ptt">): string {
+function defaultMimetype(media: Pick<OutgoingMedia, "type" | "ptt">): string {
   switch (media.type) {
     case "image":
       return "image/jpeg";

@@ -1,5 +1,5 @@
 /** WhatsApp's answer to one sent message: when it took it, or the error it refused it with. */
-export interface ServerAck {
+interface ServerAck {
   /** Unix seconds, from the server's clock. */
   at: number;
   error?: string;

@@ -32,7 +32,7 @@ export class CoordinatorError extends Error {
   }
 }
 
-export interface CoordinatorClientOptions {
+interface CoordinatorClientOptions {
   baseUrl: string;
   token: string;
   fetch?: Fetcher;

@@ -7,7 +7,7 @@ import { CoordinatorError, type CoordinatorClient } from "./coordinator-client.t
 import { ProcessMetrics } from "./process-metrics.ts";
 import type { SessionCounts } from "../sessions/session-host.ts";
 
-export interface CoordinatorLinkDeps {
+interface CoordinatorLinkDeps {
   client: CoordinatorClient;
   registration: Static<typeof RegisterBody>;
   intervalMs: number;

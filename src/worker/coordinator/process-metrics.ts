@@ -1,6 +1,6 @@
 import { availableParallelism, totalmem } from "node:os";
 
-export interface ProcessFigures {
+interface ProcessFigures {
   /** Share of the whole machine's CPU this process used since the last call, 0–100. */
   cpuUsage: number;
   /** Resident memory as a share of the machine's memory, 0–100. */

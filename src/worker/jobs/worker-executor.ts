@@ -7,7 +7,7 @@ import type { Reporter } from "../reporting/reporter.ts";
 import type { SessionHost } from "../sessions/session-host.ts";
 
 /** Turns a SEND_MEDIA job's `media` (URL or base64) into bytes; failures are JobFailures with media codes. */
-export type MediaLoader = (media: string) => Promise<{ data: Uint8Array; mimetype?: string; fileName?: string }>;
+type MediaLoader = (media: string) => Promise<{ data: Uint8Array; mimetype?: string; fileName?: string }>;
 
 const DRIVER_FAILURES: Record<DriverError["code"], JobFailureCode> = {
   NOT_CONNECTED: "SESSION_NOT_CONNECTED",

@@ -12,7 +12,7 @@ export interface Fence {
   epoch: number;
 }
 
-export type Acquired = { ok: true; fence: Fence } | { ok: false; holder: string };
+type Acquired = { ok: true; fence: Fence } | { ok: false; holder: string };
 
 // The value is "<workerId>|<instance>|<epoch>". A lease held by the same
 // workerId but another instance is taken over at once: that is this worker
@@ -47,7 +47,7 @@ return 0
 /** How often a waiting acquire looks again: a hand-over costs at most this on top of the old owner's close. */
 const ACQUIRE_POLL_MS = 100;
 
-export const leaseKey = (sessionId: string): string => `wag:lease:{${sessionId}}`;
+const leaseKey = (sessionId: string): string => `wag:lease:{${sessionId}}`;
 const epochKey = (sessionId: string): string => `wag:lease-epoch:{${sessionId}}`;
 
 /** One worker process's side of the session ownership leases in Redis. */

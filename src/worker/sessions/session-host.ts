@@ -11,7 +11,7 @@ import type { Reporter } from "../reporting/reporter.ts";
 import type { ReconnectPolicy } from "./reconnect-policy.ts";
 import { SessionRunner, type RunnerState } from "./session-runner.ts";
 
-export interface SessionHostDeps {
+interface SessionHostDeps {
   workerId: string;
   driver: WhatsAppDriver;
   leases: SessionLeases;

@@ -20,7 +20,7 @@ const NEXT_QR_MS = 20_000;
 /** How long a connection must stay up before a 440 counts as a new conflict rather than the same loop. */
 const CONFLICT_CALM_MS = 60_000;
 
-export interface SessionRunnerDeps {
+interface SessionRunnerDeps {
   sessionId: string;
   fence: Fence;
   driver: WhatsAppDriver;
