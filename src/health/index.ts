@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { requires } from "../http/auth.ts";
 import type { Role } from "../config/settings.ts";
+import type { ErrorCode } from "../contracts/worker-api/error-codes.ts";
 import { HealthResponse, NotReadyResponse, ReadyResponse } from "./model.ts";
 import { checkReadiness, type ReadinessProbe } from "./service.ts";
 
@@ -19,7 +20,7 @@ export function healthRoutes(opts: { version: string; role: Role; probes: readon
         const { ready, checks } = await checkReadiness(opts.probes);
         if (ready) return { status: "ready" as const, checks };
         const failed = Object.entries(checks).filter(([, r]) => r !== "ok").map(([n, r]) => `${n}: ${r}`);
-        return status(503, { success: false as const, error: `not ready: ${failed.join("; ")}`, code: "NOT_READY" as const, checks });
+        return status(503, { success: false as const, error: `not ready: ${failed.join("; ")}`, code: "NOT_READY" as const satisfies ErrorCode, checks });
       },
       { response: { 200: ReadyResponse, 503: NotReadyResponse }, detail: { summary: "Readiness: Redis and the database answer" } },
     );
