@@ -18,7 +18,7 @@ import { HeartbeatWriter } from "./workers/heartbeat-writer.ts";
 import { workerRoutes } from "./workers/index.ts";
 import { WorkerRegistry } from "./workers/service.ts";
 import { SqliteWorkerMetricsStore } from "./workers/sqlite-worker-metrics-store.ts";
-import { WorkerStore } from "./workers/store.ts";
+import { SqliteWorkerStore } from "./workers/sqlite-worker-store.ts";
 
 export type RegistrySettings = Pick<Config, "heartbeatIntervalMs" | "heartbeatTimeoutMs" | "metricsRawRetentionMs" | "metricsRetentionMs">;
 
@@ -61,7 +61,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
   // resolveSecrets refuses to start a coordinator without them; an empty token must never mean "no auth".
   if (!opts.workerToken || !opts.apiKey) throw new Error("the worker registry needs BACKEND_AUTH_TOKEN and API_KEY");
   const now = opts.now ?? Date.now;
-  const store = new WorkerStore(db.sqlite, db.orm);
+  const store = new SqliteWorkerStore(db.sqlite, db.orm);
   const metrics = new SqliteWorkerMetricsStore(db);
   const writer = new HeartbeatWriter(store, metrics, log);
   const ledger = new SqliteEventLedgerStore(db);

@@ -11,7 +11,7 @@ const WRITERS: Record<string, string> = {
   sessions: "sessions/sqlite-session-store.ts",
   event_ledger: "registry/events/sqlite-event-ledger-store.ts",
   message_statuses: "registry/events/sqlite-message-status-store.ts",
-  workers: "registry/workers/store.ts",
+  workers: "registry/workers/sqlite-worker-store.ts",
   worker_metrics: "registry/workers/sqlite-worker-metrics-store.ts",
   worker_commands: "registry/commands/queue.ts",
   webhook_subscriptions: "webhooks/subscriptions.ts",

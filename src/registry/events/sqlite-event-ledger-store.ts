@@ -1,10 +1,10 @@
 import type { Database } from "bun:sqlite";
-import { asc, inArray, lt } from "drizzle-orm";
+import { asc, inArray, lt, sql } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { bareColumns } from "../../platform/db/bare-columns.ts";
 import { eventType } from "./catalog.ts";
 import type { EventLedgerStore, NewEvent } from "./event-ledger-store.ts";
-import { eventLedger, type EventSource, type LedgerRow } from "./schema.ts";
+import { eventLedger, type LedgerRow } from "./schema.ts";
 
 const { table, columns } = bareColumns(eventLedger);
 
@@ -21,10 +21,10 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
 
   /*
    * A worker reports several events per message it sends (sent, delivered,
-   * read), so this is on every message's path: plain statements prepared once,
-   * not a drizzle query built and compiled per call (see bench:worker). The
-   * webhook deliverer reads an event per delivery, so those reads are bare too.
-   * Their column names come from the schema object.
+   * read), so this is on every message's path: statements prepared once, not
+   * a drizzle query built and compiled per call (see bench:worker). The reads
+   * here, and the webhook deliverer's read of an event per delivery, run bare
+   * on bun:sqlite, past drizzle's row mapping, with names from the schema object.
    */
   constructor(db: { sqlite: Database; orm: BunSQLiteDatabase }) {
     const { sqlite } = db;
@@ -32,10 +32,11 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
     this.known = sqlite.prepare<{ found: number }, [string]>(`SELECT 1 AS found FROM ${table} WHERE "${eventLedger.eventId.name}" = ?`);
     // The (stream, sequence) index makes this one index seek; the caller's transaction serialises it.
     this.lastSequence = sqlite.prepare<{ sequence: number }, [string]>(`SELECT "${eventLedger.sequence.name}" AS sequence FROM ${table} WHERE "${eventLedger.stream.name}" = ? ORDER BY "${eventLedger.sequence.name}" DESC LIMIT 1`);
-    const inserted = [eventLedger.eventId, eventLedger.event, eventLedger.type, eventLedger.source, eventLedger.workerId, eventLedger.sessionId, eventLedger.stream, eventLedger.sequence, eventLedger.data, eventLedger.occurredAt, eventLedger.receivedAt];
-    this.insert = sqlite.prepare<never, [string, string, string, EventSource, string, string | null, string, number, string, number | null, number]>(
-      `INSERT INTO ${table} (${inserted.map((c) => `"${c.name}"`).join(", ")}) VALUES (${inserted.map(() => "?").join(", ")})`,
-    );
+    const p = sql.placeholder;
+    this.insert = db.orm
+      .insert(eventLedger)
+      .values({ eventId: p("eventId"), event: p("event"), type: p("type"), source: p("source"), workerId: p("workerId"), sessionId: p("sessionId"), stream: p("stream"), sequence: p("sequence"), data: p("data"), occurredAt: p("occurredAt"), receivedAt: p("receivedAt") })
+      .prepare();
     this.byPosition = sqlite.query<LedgerRow, [number]>(`SELECT ${columns} FROM ${table} WHERE "${eventLedger.position.name}" = ?`);
     // The partial index on undispatched rows keeps this cheap however long the ledger.
     this.undispatchedRows = sqlite.query<LedgerRow, [number]>(`SELECT ${columns} FROM ${table} WHERE "${eventLedger.dispatchedAt.name}" IS NULL ORDER BY "${eventLedger.position.name}" LIMIT ?`);
@@ -46,7 +47,19 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
     const stream = e.sessionId === undefined ? `worker:${e.workerId}` : `session:${e.sessionId}`;
     const sequence = (this.lastSequence.get(stream)?.sequence ?? 0) + 1;
     const eventId = e.eventId ?? Bun.randomUUIDv7();
-    this.insert.run(eventId, e.event, eventType(e.source, e.event), e.source, e.workerId, e.sessionId ?? null, stream, sequence, JSON.stringify(e.data ?? {}), e.occurredAt ?? null, e.receivedAt);
+    this.insert.run({
+      eventId,
+      event: e.event,
+      type: eventType(e.source, e.event),
+      source: e.source,
+      workerId: e.workerId,
+      sessionId: e.sessionId ?? null,
+      stream,
+      sequence,
+      data: JSON.stringify(e.data ?? {}),
+      occurredAt: e.occurredAt ?? null,
+      receivedAt: e.receivedAt,
+    });
     this.signal();
     return { eventId };
   }

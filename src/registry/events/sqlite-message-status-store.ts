@@ -1,6 +1,7 @@
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { MessageStatus } from "../../contracts/worker-api/vocabulary.ts";
+import { placeholders } from "../../platform/db/placeholders.ts";
 import type { MessageStatusStore, MessageUpdate } from "./message-status-store.ts";
 import { messageStatuses } from "./schema.ts";
 
@@ -27,10 +28,9 @@ export class SqliteMessageStatusStore implements MessageStatusStore {
 
   constructor(orm: BunSQLiteDatabase) {
     this.current = orm.select({ status: m.status }).from(m).where(eq(m.messageId, sql.placeholder("messageId"))).prepare();
-    const row = Object.fromEntries(Object.keys(getTableColumns(m)).map((k) => [k, sql.placeholder(k)]));
     this.upsert = orm
       .insert(m)
-      .values(row as never)
+      .values(placeholders(m))
       .onConflictDoUpdate({
         target: m.messageId,
         // An update leaves recipient and error as they were unless this report carries them.

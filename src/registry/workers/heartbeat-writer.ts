@@ -1,6 +1,6 @@
 import type { Logger } from "../../platform/logger.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
-import type { WorkerStore } from "./store.ts";
+import type { WorkerStore } from "./worker-store.ts";
 import type { WorkerMetricsStore } from "./worker-metrics-store.ts";
 
 /** Heartbeats wait at most this long in memory before they are committed together. */
@@ -33,10 +33,11 @@ export class HeartbeatWriter {
     metricsStore: Pick<WorkerMetricsStore, "add">,
     private readonly log: Logger,
   ) {
-    this.commit = store.sqlite.transaction((workers: WorkerRow[], metrics: WorkerMetricsRow[]) => {
-      for (const w of workers) store.saveHeartbeat(w);
-      for (const m of metrics) metricsStore.add(m);
-    });
+    this.commit = (workers: WorkerRow[], metrics: WorkerMetricsRow[]) =>
+      store.atomically(() => {
+        for (const w of workers) store.saveHeartbeat(w);
+        for (const m of metrics) metricsStore.add(m);
+      });
   }
 
   /** Call before changing anything for a heartbeat: while commits fail, heartbeats are refused. */

@@ -9,7 +9,7 @@ import type { EventLedgerStore } from "../events/event-ledger-store.ts";
 import type { HeartbeatWriter } from "./heartbeat-writer.ts";
 import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { WorkerMetricsRow, WorkerRow } from "./schema.ts";
-import type { WorkerStore } from "./store.ts";
+import type { WorkerStore } from "./worker-store.ts";
 import type { WorkerMetricsStore } from "./worker-metrics-store.ts";
 
 /** Sessions in these states run nowhere, so a restarting worker is not asked to run them. */
@@ -101,11 +101,11 @@ export class WorkerRegistry {
       unregisteredAt: displaced.unregisteredAt ?? now,
       updatedAt: now,
     };
-    this.deps.store.sqlite.transaction(() => {
+    this.deps.store.atomically(() => {
       if (released) this.deps.store.saveWorker(released);
       this.deps.store.saveWorker(row);
       this.deps.commands.redeliver(row.id);
-    })();
+    });
     // Memory changes once the transaction has committed, and in place: a
     // heartbeat batch waiting to commit holds these very objects.
     if (displaced && released) this.replace(displaced, released);
@@ -161,12 +161,12 @@ export class WorkerRegistry {
   private setMaintenance(workerId: string, status: LiveWorkerStatus, type: WorkerCommandType): Command {
     const w = this.registered(workerId);
     if (w.status === "OFFLINE") throw new AppError(409, "WORKER_OFFLINE", `Worker ${workerId} is OFFLINE`);
-    const command = this.deps.store.sqlite.transaction(() => {
+    const command = this.deps.store.atomically(() => {
       w.status = status;
       w.updatedAt = this.deps.now();
       this.deps.store.saveWorker(w);
       return this.deps.commands.enqueue(workerId, { type });
-    })();
+    });
     this.deps.log.info({ workerId, status }, type === "DRAIN" ? "worker drained by the operator" : "worker undrained by the operator");
     this.notify(w);
     return command;
@@ -235,7 +235,7 @@ export class WorkerRegistry {
     w.offlineReason = reason;
     w.updatedAt = now;
     if (reason === "unregistered") w.unregisteredAt = now;
-    this.deps.store.sqlite.transaction(() => {
+    this.deps.store.atomically(() => {
       this.deps.store.saveWorker(w);
       this.deps.ledger.append({
         event: "worker_offline",
@@ -244,7 +244,7 @@ export class WorkerRegistry {
         data: { reason, lastHeartbeat: lastHeartbeat === null ? null : new Date(lastHeartbeat).toISOString() },
         receivedAt: now,
       });
-    })();
+    });
     this.deps.log.warn({ workerId: w.id, reason }, "worker is OFFLINE");
     this.notify(w);
   }

@@ -1,6 +1,7 @@
-import type { Database, Statement } from "bun:sqlite";
-import { and, asc, desc, eq, getTableColumns, getTableName, gt, gte, lt } from "drizzle-orm";
+import type { Database } from "bun:sqlite";
+import { and, asc, desc, eq, getTableName, gt, gte, lt } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { placeholders } from "../../platform/db/placeholders.ts";
 import { DOWNSAMPLE_BUCKET_MS } from "../metrics/retention.ts";
 import { uuidV7Floor } from "../metrics/time-ids.ts";
 import { workerMetrics, type WorkerMetricsRow, type WorkerRow } from "./schema.ts";
@@ -33,9 +34,8 @@ const BUCKETS = `
 /** The `worker_metrics` table in the coordinator's SQLite file. */
 export class SqliteWorkerMetricsStore implements WorkerMetricsStore {
   private readonly orm: BunSQLiteDatabase;
-  // Heartbeats run this thousands of times a second: a plain bun:sqlite statement, without drizzle's per-call mapping.
-  private readonly insert: Statement;
-  private readonly keys: (keyof WorkerMetricsRow)[];
+  // Heartbeats run this thousands of times a second, so it is prepared once.
+  private readonly insert;
   private readonly buckets;
   // Bare, as drizzle's delete on bun:sqlite does not say how many rows it removed, and these may be many.
   private readonly deleteRaw;
@@ -44,9 +44,7 @@ export class SqliteWorkerMetricsStore implements WorkerMetricsStore {
 
   constructor(db: { sqlite: Database; orm: BunSQLiteDatabase }) {
     this.orm = db.orm;
-    const columns = Object.entries(getTableColumns(workerMetrics));
-    this.keys = columns.map(([k]) => k as keyof WorkerMetricsRow);
-    this.insert = db.sqlite.prepare(`INSERT INTO ${TABLE} (${columns.map(([, c]) => `"${c.name}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+    this.insert = db.orm.insert(workerMetrics).values(placeholders(workerMetrics)).prepare();
     this.buckets = db.sqlite.query<Bucket, { bucket: number; cutoff: string }>(BUCKETS);
     this.deleteRaw = db.sqlite.query<never, { cutoff: string }>(`DELETE FROM ${TABLE} WHERE ${q("id")} < $cutoff AND ${q("bucketMs")} IS NULL`);
     this.deleteExpired = db.sqlite.query<never, { before: string }>(`DELETE FROM ${TABLE} WHERE ${q("id")} < $before`);
@@ -60,7 +58,7 @@ export class SqliteWorkerMetricsStore implements WorkerMetricsStore {
   }
 
   add(row: WorkerMetricsRow): void {
-    this.insert.run(...this.keys.map((k) => row[k]));
+    this.insert.run(row);
   }
 
   latest(w: WorkerRow): WorkerMetricsRow | undefined {
