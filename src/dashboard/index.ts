@@ -11,7 +11,7 @@ const SECURITY_HEADERS = {
   "referrer-policy": "no-referrer",
 };
 
-export interface DashboardInfo {
+interface DashboardInfo {
   version: string;
   role: string;
   sandbox: boolean;

@@ -18,7 +18,7 @@ export interface Credentials {
 }
 
 /** OpenAPI security requirements (alternatives: any one suffices) for each kind of caller. */
-export const SECURITY: Record<"integrator" | "worker" | "public", Record<string, string[]>[]> = {
+const SECURITY: Record<"integrator" | "worker" | "public", Record<string, string[]>[]> = {
   integrator: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
   worker: [{ workerToken: [] }],
   public: [],
@@ -38,7 +38,7 @@ function digestMatches(presented: string | undefined, expected: Buffer | undefin
 }
 
 /** The token from `Authorization: Bearer <token>` (scheme case-insensitive). */
-export function bearerToken(authorization: string | null | undefined): string | undefined {
+function bearerToken(authorization: string | null | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   return m?.[1];
 }

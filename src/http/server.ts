@@ -5,7 +5,7 @@ import { bodyLimit } from "./body-limit.ts";
 import { DOCS_PATHS } from "./docs.ts";
 import { errorHandler } from "./error-handler.ts";
 
-export interface AppOptions {
+interface AppOptions {
   log: Logger;
   maxBodyBytes: number;
   plugins: readonly AnyElysia[];

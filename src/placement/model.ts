@@ -2,20 +2,20 @@ import { t } from "elysia";
 import { Nullable, SessionId, Timestamp, WorkerId, WorkerStatus, integer, oneOf } from "../contracts/worker-api/common.ts";
 import { PLACEMENT_REASONS } from "./schema.ts";
 
-export const WorkerPlacement = t.Object({
+const WorkerPlacement = t.Object({
   workerId: WorkerId,
   status: WorkerStatus,
   maxSessions: integer({ minimum: 1, examples: [50] }),
   sessions: t.Array(SessionId, { description: "Sessions placed on this worker (it runs them, or is taking them over)" }),
 });
 
-export const PlacementMap = t.Object({
+const PlacementMap = t.Object({
   workers: t.Array(WorkerPlacement, { description: "Every registered worker, by id, with the sessions placed on it" }),
   pending: t.Array(SessionId, { description: "Sessions waiting for a worker with room (status pending_capacity), oldest first" }),
 });
 export const PlacementMapResponse = t.Object({ success: t.Literal(true), data: PlacementMap });
 
-export const PlacementEntry = t.Object({
+const PlacementEntry = t.Object({
   sessionId: SessionId,
   from: Nullable(WorkerId),
   to: Nullable(t.String({ description: "Null: taken off every worker (stopped, ended, or waiting for capacity)" })),

@@ -26,7 +26,7 @@ const ENDED: ReadonlySet<SessionStatus> = new Set(["stopped", "logged_out", "del
 const RUNNING: ReadonlySet<SessionStatus> = new Set(["connected", "connecting", "qr_required", "pairing_code", "reconnecting"]);
 
 /** A worker that may be given sessions: registered, ONLINE (not MAINTENANCE, not OFFLINE). */
-export function takesSessions(w: WorkerRow): boolean {
+function takesSessions(w: WorkerRow): boolean {
   return w.unregisteredAt === null && w.status === "ONLINE";
 }
 

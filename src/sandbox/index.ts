@@ -6,7 +6,7 @@ import type { Logger } from "../platform/logger.ts";
 import { createSimulator } from "../simulator/create-simulator.ts";
 import { SANDBOX_HOST } from "./sandbox-trust.ts";
 
-export interface Sandbox {
+interface Sandbox {
   /** Where the gateway's workers connect, and the root key they trust. */
   waUrl: string;
   trustKey: Uint8Array;

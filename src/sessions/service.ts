@@ -3,7 +3,7 @@ import { AppError } from "../http/errors.ts";
 import type { SessionRow } from "./schema.ts";
 import type { SessionListFilter, SessionStore } from "./session-store.ts";
 
-export interface SessionSettings {
+interface SessionSettings {
   webhookUrl?: string;
   metadata?: Record<string, unknown>;
 }

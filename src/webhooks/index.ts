@@ -31,7 +31,7 @@ const SIGNING =
   "until WEBHOOK_RETRY_HORIZON, then dead-lettered.";
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export interface WebhookRouteDeps {
+interface WebhookRouteDeps {
   service: WebhookService;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;

@@ -7,7 +7,7 @@ import { workerCommands, type CommandRow } from "./schema.ts";
 
 /** A command as the coordinator asks for it: the queue gives it its id and time. */
 type Unissued<C> = C extends unknown ? Omit<C, "commandId" | "issuedAt"> : never;
-export type NewCommand = Unissued<Command>;
+type NewCommand = Unissued<Command>;
 
 /**
  * The durable per-worker command queue, mirrored in memory so a heartbeat

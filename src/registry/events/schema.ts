@@ -3,7 +3,7 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-o
 import { MESSAGE_STATUSES } from "../../contracts/worker-api/vocabulary.ts";
 
 /** Which endpoint an event came in on, or `coordinator` for the ones the registry itself records. */
-export const EVENT_SOURCES = ["events", "session-status", "message-status", "coordinator"] as const;
+const EVENT_SOURCES = ["events", "session-status", "message-status", "coordinator"] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /**

@@ -29,7 +29,7 @@ type MessageEventDataValue = Static<typeof MessageEventData>;
 /** What the ledger keeps of an incoming body. */
 type LedgerBody = { eventId?: string; event: string; sessionId?: string; data?: unknown; timestamp?: string };
 
-export interface EventServiceDeps {
+interface EventServiceDeps {
   sqlite: Database;
   sessions: SessionStore;
   messages: MessageStatusStore;

@@ -4,9 +4,9 @@ import type { SessionReport } from "../../sessions/session-store.ts";
 import type { SessionData } from "../../contracts/worker-api/events.ts";
 
 /** WhatsApp's first QR code lasts about 60 s (later ones 20 s); a worker may say exactly with `qrExpiresAt`. */
-export const QR_TTL_MS = 60_000;
+const QR_TTL_MS = 60_000;
 
-export interface SessionUpdate {
+interface SessionUpdate {
   sessionId: string;
   workerId: string;
   /** From `data.status`, or implied by the event name. */

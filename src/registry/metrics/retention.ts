@@ -4,7 +4,7 @@ import { uuidV7Floor } from "./time-ids.ts";
 /** Older heartbeats are averaged into one row per worker per bucket: 288 rows a day instead of 8,640 at 10 s. */
 export const DOWNSAMPLE_BUCKET_MS = 5 * 60_000;
 
-export interface RetentionPolicy {
+interface RetentionPolicy {
   /** Heartbeat rows younger than this stay as they were received. */
   rawMs: number;
   /** Rows older than this are deleted. */

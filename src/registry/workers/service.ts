@@ -18,9 +18,9 @@ export const NOT_RUNNING: SessionStatus[] = ["stopped", "logged_out", "deleted"]
 type OfflineReason = "unregistered" | "heartbeat_timeout" | "lease_lapsed";
 
 /** Told whenever a worker's standing changes (registered, status, offline), after it is saved. */
-export type WorkerObserver = (worker: WorkerRow) => void;
+type WorkerObserver = (worker: WorkerRow) => void;
 
-export interface WorkerRegistryDeps {
+interface WorkerRegistryDeps {
   store: WorkerStore;
   metrics: Pick<WorkerMetricsStore, "latest">;
   sessions: SessionStore;

@@ -11,7 +11,7 @@ import type { WorkerMode } from "../../worker/worker-mode.ts";
 /** How long a stopping worker waits for the coordinator to take note before it closes its sessions anyway. */
 const ANNOUNCE_TIMEOUT_MS = 1000;
 
-export interface CoordinatedModeDeps {
+interface CoordinatedModeDeps {
   config: Config;
   redis: Redis;
   /** BACKEND_AUTH_TOKEN. */

@@ -6,7 +6,7 @@ import { startWorker, type RunningWorker } from "../../worker/index.ts";
 import type { WhatsAppDriver } from "../../whatsapp/driver.ts";
 import { coordinatedMode } from "./coordinated-mode.ts";
 
-export interface WorkerRoleDeps {
+interface WorkerRoleDeps {
   config: Config;
   workerToken: string;
   authStateKey: Uint8Array;
