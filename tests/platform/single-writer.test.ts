@@ -15,8 +15,8 @@ const WRITERS: Record<string, string> = {
   worker_metrics: "registry/workers/sqlite-worker-metrics-store.ts",
   worker_commands: "registry/commands/queue.ts",
   webhook_subscriptions: "webhooks/subscriptions.ts",
-  webhook_deliveries: "webhooks/delivery-store.ts",
-  webhook_attempts: "webhooks/delivery-store.ts",
+  webhook_deliveries: "webhooks/sqlite-delivery-store.ts",
+  webhook_attempts: "webhooks/sqlite-delivery-store.ts",
   placement_history: "placement/service.ts",
   gateway_meta: "platform/db/instance-id.ts",
 };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { EventRetention } from "../../src/events/retention.ts";
 import { SqliteEventLedgerStore } from "../../src/registry/events/sqlite-event-ledger-store.ts";
-import { DeliveryStore } from "../../src/webhooks/delivery-store.ts";
+import { SqliteDeliveryStore } from "../../src/webhooks/sqlite-delivery-store.ts";
 import { startHarness, WORKER_TOKEN, type Harness } from "./support.ts";
 
 let h: Harness;
@@ -80,7 +80,7 @@ describe("GET /api/v1/events", () => {
     const day = 86_400_000;
     h.db.sqlite.run("UPDATE event_ledger SET received_at = received_at - ? WHERE event = 'worker_started'", [8 * day]);
     const ledger = new SqliteEventLedgerStore(h.db);
-    const retention = new EventRetention({ ledger, deliveries: new DeliveryStore(h.db.sqlite, h.db.orm, ledger) }, 7 * day);
+    const retention = new EventRetention({ ledger, deliveries: new SqliteDeliveryStore(h.db.sqlite, h.db.orm, ledger) }, 7 * day);
     expect(retention.run(Date.now())).toBe(1);
     expect((await page("")).data.map((e) => e.event)).toEqual(["messages.upsert"]);
     expect(retention.run(Date.now() + 6 * day)).toBe(0);

@@ -1,12 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { placeholders } from "../../platform/db/placeholders.ts";
+import { param, placeholders } from "../../platform/db/placeholders.ts";
 import { workers, type WorkerRow } from "./schema.ts";
 import type { WorkerStore } from "./worker-store.ts";
-
-/** A value bound when the prepared statement runs (drizzle's update takes placeholders only inside SQL). */
-const param = (name: string) => sql`${sql.placeholder(name)}`;
 
 const ROW_LAG_MS = 1000;
 const stateOf = (w: WorkerRow) => `${w.status}|${w.currentSessions}|${w.offlineReason ?? ""}`;

@@ -10,7 +10,7 @@ import type { Logger } from "../../platform/logger.ts";
 import type { EventLedgerStore } from "../../registry/events/event-ledger-store.ts";
 import { runEvery } from "../../registry/periodic.ts";
 import { Deliverer } from "../../webhooks/deliverer.ts";
-import { DeliveryStore } from "../../webhooks/delivery-store.ts";
+import { SqliteDeliveryStore } from "../../webhooks/sqlite-delivery-store.ts";
 import { Dispatcher } from "../../webhooks/dispatcher.ts";
 import { DeliveryGate } from "../../webhooks/gate.ts";
 import { webhookRoutes } from "../../webhooks/index.ts";
@@ -69,7 +69,7 @@ export interface EventDelivery {
 export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const { db, settings, log } = deps;
   const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
-  const deliveries = new DeliveryStore(db.sqlite, db.orm, deps.ledger);
+  const deliveries = new SqliteDeliveryStore(db.sqlite, db.orm, deps.ledger);
   const subscriptions = new SubscriptionStore(db.orm, Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
   subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
   const sessionUrls = new SqliteSessionStore(db);
