@@ -16,7 +16,7 @@ import { startStandaloneWorker } from "./roles/standalone/index.ts";
 import { startCoordinatedWorker } from "./roles/worker/index.ts";
 import { startSandbox } from "./sandbox/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "./platform/version.ts";
 
 export interface RunningGateway {
   /** Stops everything in reverse order; false if something overran the grace period. */

@@ -4,7 +4,7 @@ import { helpText } from "./config/help.ts";
 import { listen } from "./http/listener.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
 import { StartupError } from "./platform/startup-error.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "./platform/version.ts";
 
 /**
  * Entry point: parse config, bind the port, load and start the role, and stop on

@@ -5,8 +5,8 @@ import { parseCommandLine, type Command } from "./command-line.ts";
 import { readDotenv } from "./dotenv.ts";
 import { ParseError } from "./parsers.ts";
 import type { Environment } from "../contracts/worker-api/vocabulary.ts";
-import type { WaVersion } from "../whatsapp/wa-version.ts";
-import type { HistorySyncPolicy } from "../whatsapp/driver.ts";
+import type { WaVersion } from "./wa-version.ts";
+import type { HistorySyncPolicy } from "./history-sync.ts";
 import { defaultValue, formatValue, settingByFlag, type DefaultContext } from "./defaults.ts";
 import { SETTINGS, type Fault, type LogLevel, type OptionalSetting, type Role, type Setting, type SettingInput } from "./settings.ts";
 

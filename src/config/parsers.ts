@@ -1,4 +1,4 @@
-import { formatWaVersion, type WaVersion } from "../whatsapp/wa-version.ts";
+import { formatWaVersion, type WaVersion } from "./wa-version.ts";
 
 /**
  * Strict value parsers for settings. Each returns the parsed value or throws a

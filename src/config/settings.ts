@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from "../contracts/worker-api/vocabulary.ts";
-import { DEFAULT_WA_VERSION } from "../whatsapp/wa-version.ts";
+import { DEFAULT_WA_VERSION } from "./wa-version.ts";
 import * as p from "./parsers.ts";
-import { HISTORY_SYNC_POLICIES } from "../whatsapp/driver.ts";
+import { HISTORY_SYNC_POLICIES } from "./history-sync.ts";
 
 const ROLES = ["all", "coordinator", "worker"] as const;
 export type Role = (typeof ROLES)[number];

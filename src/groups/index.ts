@@ -2,10 +2,10 @@ import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { requires } from "../http/auth.ts";
 import { CONTRACT_EXAMPLES, GroupJid, GroupUpdateParticipantsPayload, SessionId } from "../contracts/jobs/index.ts";
-import { ENQUEUE_RESPONSES, enqueueHandler } from "../jobs/enqueue-handler.ts";
-import { bodyWithoutSessionId, jsonBody } from "../jobs/http-body.ts";
-import { IdempotencyHeaders } from "../jobs/model.ts";
-import type { JobSubmitter } from "../jobs/submitter.ts";
+import { ENQUEUE_RESPONSES, enqueueHandler } from "../job-producer/enqueue-handler.ts";
+import { bodyWithoutSessionId, jsonBody } from "../job-producer/http-body.ts";
+import { IdempotencyHeaders } from "../job-producer/model.ts";
+import type { JobSubmitter } from "../job-producer/submitter.ts";
 import { SessionParams } from "../sessions/model.ts";
 import type { SessionService } from "../sessions/service.ts";
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { JobFailure } from "../jobs/failure.ts";
+import { JobFailure } from "../contracts/jobs/job-failure.ts";
 import { downloadFileName } from "./file-name.ts";
 import { vetHost } from "./host.ts";
 import { pinnedGet } from "./pinned-get.ts";

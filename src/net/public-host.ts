@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { isPublicAddress } from "../media/address.ts";
+import { isPublicAddress } from "./address.ts";
 
 /** DNS resolution, replaceable in tests: every address of the host. */
 export type Resolver = (hostname: string) => Promise<string[]>;

@@ -28,10 +28,6 @@ export interface RegistryOptions {
   db: GatewayDatabase;
   log: Logger;
   settings: RegistrySettings;
-  /** BACKEND_AUTH_TOKEN: guards contract A's endpoints. */
-  workerToken: string | undefined;
-  /** API_KEY: guards the operator reads. */
-  apiKey: string | undefined;
   now?: () => number;
 }
 
@@ -58,8 +54,6 @@ export interface Registry {
  */
 export function createRegistry(opts: RegistryOptions): Registry {
   const { db, log, settings } = opts;
-  // resolveSecrets refuses to start a coordinator without them; an empty token must never mean "no auth".
-  if (!opts.workerToken || !opts.apiKey) throw new Error("the worker registry needs BACKEND_AUTH_TOKEN and API_KEY");
   const now = opts.now ?? Date.now;
   const store = new SqliteWorkerStore(db.sqlite, db.orm);
   const metrics = new SqliteWorkerMetricsStore(db);
@@ -76,7 +70,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
   let timers: { stop(): void }[] = [];
 
   return {
-    plugins: [workerRoutes(workers, opts.workerToken), eventRoutes(events, opts.workerToken), operatorRoutes(reads, workers, opts.apiKey)],
+    plugins: [workerRoutes(workers), eventRoutes(events), operatorRoutes(reads, workers)],
     ledger,
     workers,
     commands,

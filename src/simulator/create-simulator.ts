@@ -3,7 +3,7 @@ import { controlApi } from './control/control-api.ts';
 import { SimControl } from './control/control-service.ts';
 import { buildServerIdentity } from './noise/server-identity.ts';
 import { quietLibsignal } from '../whatsapp/quiet-libsignal.ts';
-import type { WaVersion } from '../whatsapp/wa-version.ts';
+import type { WaVersion } from '../config/wa-version.ts';
 import { type Addressing, type ReceiptSettings, SimContext } from './server/sim-context.ts';
 import { type PairingBehaviour, pairingBehaviour, type ServerEra } from './server/server-behaviour.ts';
 import { startWsServer } from './server/ws-server.ts';
@@ -96,7 +96,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const publicHost = options.publicHost ?? (hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname);
   const { identity, rootPublicKey } = buildServerIdentity(seed, options.certIssuerSerial, options.replayCertChainOf);
   const ctx = new SimContext(new World(seed), identity, { ...DEFAULT_RECEIPTS, ...options.receipts });
-  if (options.onError) ctx.onError = options.onError;
+  if (options.onError) ctx.onHandlerError(options.onError);
   ctx.minClientVersion = options.minClientVersion;
   if (options.addressing) ctx.addressing = options.addressing;
   ctx.pairing = pairingBehaviour(options.era ?? 'current', options.pairing);
@@ -108,7 +108,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
     ctx.media.start();
   }
   if (stateFile) {
-    ctx.changed = () => stateFile.markDirty();
+    ctx.onChanged(() => stateFile.markDirty());
     stateFile.start();
   }
   const control = new SimControl(ctx);

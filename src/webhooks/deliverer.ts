@@ -1,4 +1,4 @@
-import { toEnvelope } from "../events/envelope.ts";
+import { toEnvelope } from "../event-feed/envelope.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { LedgerRow } from "../registry/events/schema.ts";
 import type { DeliveryStore, LoadedDelivery } from "./delivery-store.ts";
@@ -7,9 +7,9 @@ import { postWebhook, type PostResult } from "./post.ts";
 import { retryAt, type DeliveryJob, type DeliveryQueue } from "./queue.ts";
 import { retryDelay } from "./retry-delay.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
-import { webhookHeaders } from "./signature.ts";
+import { webhookHeaders } from "../contracts/webhook-signature.ts";
 import type { SubscriptionStore } from "./subscriptions.ts";
-import { pinWebhookUrl, type WebhookUrlPolicy } from "./target-url.ts";
+import { pinWebhookUrl, type WebhookUrlPolicy } from "../net/webhook-target-url.ts";
 
 interface DelivererSettings {
   timeoutMs: number;

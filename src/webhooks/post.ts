@@ -1,5 +1,5 @@
-import { VERSION } from "../version.ts";
-import type { PinnedTarget } from "./target-url.ts";
+import { VERSION } from "../platform/version.ts";
+import type { PinnedTarget } from "../net/webhook-target-url.ts";
 
 export interface PostResult {
   statusCode: number | null;

@@ -7,7 +7,7 @@ import type { CreateSubscriptionBody, DeliveryView, RedeliverBody, SubscriptionV
 import type { DeliveryQueue } from "./queue.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { Subscription, SubscriptionStore } from "./subscriptions.ts";
-import { requireWebhookUrl, type WebhookUrlPolicy } from "./target-url.ts";
+import { requireWebhookUrl, type WebhookUrlPolicy } from "../net/webhook-target-url.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));

@@ -1,7 +1,8 @@
+import type { HistorySyncPolicy } from "../config/history-sync.ts";
 import type { GroupCreateResult, GroupParticipantsResult, MessageResult } from "../contracts/jobs/index.ts";
 import type { MessageStatus as ContractMessageStatus } from "../contracts/worker-api/vocabulary.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { WaVersion } from "./wa-version.ts";
+import type { WaVersion } from "../config/wa-version.ts";
 
 /*
  * The narrow doorway between the worker and WhatsApp. Only `src/whatsapp/`
@@ -10,13 +11,6 @@ import type { WaVersion } from "./wa-version.ts";
  * Everything that crosses this boundary is plain JSON-safe data.
  */
 
-/**
- * What a session keeps of WhatsApp's history sync. `metadata`: only what carries LID↔phone-number
- * mappings, privacy tokens and push names, without which today's WhatsApp cannot be written to reliably
- * (no message archive). `full`: also the message history (RECENT, FULL, ON_DEMAND), for memory and bandwidth.
- */
-export const HISTORY_SYNC_POLICIES = ["metadata", "full"] as const;
-export type HistorySyncPolicy = (typeof HISTORY_SYNC_POLICIES)[number];
 
 /** Where WhatsApp is. Both unset means the real WhatsApp; set, they point at the project's simulator. */
 export interface WhatsAppEndpoint {

@@ -4,7 +4,7 @@ import type { Logger } from "../platform/logger.ts";
 import { createBaileysDriver } from "./baileys/baileys-driver.ts";
 import { RedisPollStore } from "./baileys/redis-poll-store.ts";
 import type { WhatsAppDriver } from "./driver.ts";
-import { DEFAULT_WA_VERSION, formatWaVersion, sameWaVersion } from "./wa-version.ts";
+import { DEFAULT_WA_VERSION, formatWaVersion, sameWaVersion } from "../config/wa-version.ts";
 
 /**
  * The worker's WhatsApp driver, pointed where the config says. Any override

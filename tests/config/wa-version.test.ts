@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { helpText } from "../../src/config/help.ts";
-import { DEFAULT_WA_VERSION } from "../../src/whatsapp/wa-version.ts";
+import { DEFAULT_WA_VERSION } from "../../src/config/wa-version.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 const cwd = makeTempDir("wag-cfg-version-");

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { JobFailure } from "../../src/jobs/failure.ts";
+import { JobFailure } from "../../src/contracts/jobs/job-failure.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
 import { CONTRACT_B_OPTIONS } from "./support/contract-b.ts";
 import contractJobs from "./fixtures/contract-b-jobs.json";

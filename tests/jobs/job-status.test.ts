@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { JobFailure } from "../../src/jobs/failure.ts";
+import { JobFailure } from "../../src/contracts/jobs/job-failure.ts";
 import { startApiHarness, type ApiHarness } from "./support/api-harness.ts";
 import contractJobs from "./fixtures/contract-b-jobs.json";
 import { startIntake } from "./support/intake-harness.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isPublicAddress } from "../../src/media/address.ts";
+import { isPublicAddress } from "../../src/net/address.ts";
 import { checkMedia } from "../../src/media/policy.ts";
 
 const policy = { maxBytes: 16, allowPrivateUrls: false, resolve: async () => ["93.184.215.14"] };

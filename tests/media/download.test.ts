@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { createServer, type Server as NetServer } from "node:net";
 import { join } from "node:path";
-import { JobFailure } from "../../src/jobs/failure.ts";
+import { JobFailure } from "../../src/contracts/jobs/job-failure.ts";
 import { downloadUrl, fetchMedia, type FetchMediaOptions } from "../../src/media/download.ts";
 import { vetHost } from "../../src/media/host.ts";
 import { selfSignedCert } from "../../src/simulator/media/self-signed-cert.ts";

@@ -73,7 +73,7 @@ describe("registry errors, all in contract A's shape", () => {
       ["events: bad phone number", "POST", A.event.path, ev({ data: { phoneNumber: "call me" } }), "body.data.phoneNumber"],
       ["events: data not an object", "POST", A.event.path, ev({ data: ["connected"] }), "body.data"],
       ["events: workerId differs from the path", "POST", A.event.path, ev({ workerId: "worker-002" }), "body.workerId"],
-      ["events: message event without messageId", "POST", A.event.path, ev({ event: "message_sent", data: { status: "sent" } }), "body.data.messageId"],
+      ["events: message event with a malformed messageId", "POST", A.event.path, ev({ event: "message_sent", data: { messageId: "" } }), "body.data.messageId"],
       ["events: message_status without status", "POST", A.event.path, ev({ event: "message_status", data: { messageId: "m1" } }), "body.data.status"],
       ["session-status: no workerId", "POST", A.sessionStatus.path, { ...A.sessionStatus.request, workerId: undefined }, "body.workerId"],
       ["session-status: no data", "POST", A.sessionStatus.path, { ...A.sessionStatus.request, data: undefined }, "body.data"],

@@ -117,6 +117,15 @@ describe("message events", () => {
     expect(message("m2")).toMatchObject({ status: "failed", error: "not on WhatsApp" });
   });
 
+  test("contract A defines no data for message_sent and message_failed: without any, or with fields of its own, they are stored as sent", async () => {
+    await setup();
+    await send("w1", "message_sent", { sessionId: "s1" });
+    await send("w1", "message_failed", { sessionId: "s1", data: { reason: "their own field", attempt: 3 } });
+    const rows = ledger("session:s1");
+    expect(rows.map((e) => e.event)).toEqual(["message_sent", "message_failed"]);
+    expect(JSON.parse(rows[1]!.data as string)).toEqual({ reason: "their own field", attempt: 3 });
+  });
+
   test("message_received is stored but is no outgoing message's status", async () => {
     await setup();
     await send("w1", "message_received", { sessionId: "s1", data: { messageId: "in-1", from: "628@s.whatsapp.net", text: "hi" } });

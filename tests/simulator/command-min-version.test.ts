@@ -3,7 +3,7 @@ import pino from "pino";
 import { loadConfig } from "../../src/config/config.ts";
 import { helpText } from "../../src/config/help.ts";
 import { runSimulator } from "../../src/simulator/run-simulator.ts";
-import { DEFAULT_WA_VERSION } from "../../src/whatsapp/wa-version.ts";
+import { DEFAULT_WA_VERSION } from "../../src/config/wa-version.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { endClient, memoryAuth, nextEvent, startClient, waitForClose, type SimEndpoint } from "./support/baileys-client.ts";
 

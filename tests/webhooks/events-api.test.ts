@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { EventRetention } from "../../src/events/retention.ts";
+import { EventRetention } from "../../src/roles/coordinator/event-retention.ts";
 import { SqliteEventLedgerStore } from "../../src/registry/events/sqlite-event-ledger-store.ts";
 import { SqliteDeliveryStore } from "../../src/webhooks/sqlite-delivery-store.ts";
 import { startHarness, WORKER_TOKEN, type Harness } from "./support.ts";

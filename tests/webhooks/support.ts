@@ -6,7 +6,7 @@ import { openDatabase, type GatewayDatabase } from "../../src/platform/db/databa
 import { createLogger } from "../../src/platform/logger.ts";
 import { redisOptions } from "../../src/platform/redis/redis-connection.ts";
 import { createRegistry, type Registry } from "../../src/registry/index.ts";
-import type { WebhookUrlPolicy } from "../../src/webhooks/target-url.ts";
+import type { WebhookUrlPolicy } from "../../src/net/webhook-target-url.ts";
 import { API_KEY, DEFAULT_SETTINGS, WORKER_TOKEN, registration, type Reply } from "../registry/support.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
 import { makeTempDir } from "../support/temp-dir.ts";

@@ -3,7 +3,7 @@ import { DEFAULT_CONNECTION_CONFIG } from "@whiskeysockets/baileys";
 import { createSimulator, type Simulator } from "../../src/simulator/create-simulator.ts";
 import { createBaileysDriver } from "../../src/whatsapp/baileys/baileys-driver.ts";
 import type { WhatsAppDriver } from "../../src/whatsapp/driver.ts";
-import { DEFAULT_WA_VERSION, formatWaVersion, type WaVersion } from "../../src/whatsapp/wa-version.ts";
+import { DEFAULT_WA_VERSION, formatWaVersion, type WaVersion } from "../../src/config/wa-version.ts";
 import { MemoryPollStore, OpenedSession, pairedSession, sessionAuth, simDriver, testLog } from "./support/driver-harness.ts";
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.

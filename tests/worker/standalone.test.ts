@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { JobResultStore } from "../../src/jobs/result-store.ts";
+import { JobResultStore } from "../../src/job-consumer/result-store.ts";
 import { connectRedis } from "../../src/platform/redis/redis-connection.ts";
 import { DEFAULT_JOB_OPTIONS, QUEUE_NAME } from "../../src/contracts/jobs/index.ts";
 import { WorkerWorld } from "./support/worker-world.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { DEFAULT_WA_VERSION, formatWaVersion, type WaVersion } from "../../src/whatsapp/wa-version.ts";
+import { DEFAULT_WA_VERSION, formatWaVersion, type WaVersion } from "../../src/config/wa-version.ts";
 import { WorkerWorld } from "./support/worker-world.ts";
 
 /*

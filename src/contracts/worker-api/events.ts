@@ -38,8 +38,12 @@ const messageFields = {
 
 /** A message status report: the status only moves forward (a late "sent" does not undo "read"). */
 const MessageData = t.Object({ ...messageFields, status: MessageStatus });
-/** message_sent and message_failed imply their status. */
-export const MessageEventData = t.Object({ ...messageFields, status: t.Optional(MessageStatus) });
+/**
+ * message_sent and message_failed imply their status. Contract A defines no `data` for them, so a worker
+ * written by someone else may send none: such an event is stored (and delivered) as it came, and only
+ * one that names its messageId also updates that message's status.
+ */
+export const MessageEventData = t.Object({ ...messageFields, messageId: t.Optional(messageFields.messageId), status: t.Optional(MessageStatus) });
 
 /** Baileys' connection.update as a worker forwards it (contract B's CONNECTION_UPDATE `data`); it also updates the session. */
 export const ConnectionUpdateData = t.Object({

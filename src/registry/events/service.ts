@@ -25,7 +25,7 @@ const STATUS_TIME_FIELD: Partial<Record<MessageStatus, "sentAt" | "deliveredAt" 
 };
 
 type SessionDataValue = Static<typeof SessionData>;
-type MessageEventDataValue = Static<typeof MessageEventData>;
+type MessageEventDataValue = Static<typeof MessageEventData> & { messageId: string };
 /** What the ledger keeps of an incoming body. */
 type LedgerBody = { eventId?: string; event: string; sessionId?: string; data?: unknown; timestamp?: string };
 
@@ -85,7 +85,10 @@ export class EventService {
       const sessionId = requireSession(body);
       const status = data.status ?? messageStatus;
       if (!status) throw new AppError(400, "VALIDATION_ERROR", `Invalid body.data.status: required for ${body.event} events`);
-      this.record("events", workerId, body, (at, eventId) => this.applyMessage(sessionId, workerId, data, status, at, eventId));
+      const { messageId } = data;
+      this.record("events", workerId, body, (at, eventId) => {
+        if (messageId !== undefined) this.applyMessage(sessionId, workerId, { ...data, messageId }, status, at, eventId);
+      });
     } else if (body.event === "connection.update") {
       const data = checkPart(ConnectionUpdateData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);

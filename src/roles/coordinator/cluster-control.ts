@@ -1,7 +1,7 @@
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/config.ts";
-import { JobResultStore } from "../../jobs/result-store.ts";
+import { JobResultStore } from "../../job-consumer/result-store.ts";
 import type { GatewayDatabase } from "../../platform/db/database.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { placementRoutes } from "../../placement/index.ts";

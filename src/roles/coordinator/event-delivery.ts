@@ -2,9 +2,9 @@ import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/config.ts";
-import { eventFeedRoutes } from "../../events/index.ts";
-import { EventRetention } from "../../events/retention.ts";
-import { EventReads } from "../../events/service.ts";
+import { eventFeedRoutes } from "../../event-feed/index.ts";
+import { EventRetention } from "./event-retention.ts";
+import { EventReads } from "../../event-feed/service.ts";
 import type { GatewayDatabase } from "../../platform/db/database.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { EventLedgerStore } from "../../registry/events/event-ledger-store.ts";
@@ -18,7 +18,7 @@ import { DeliveryQueue } from "../../webhooks/queue.ts";
 import { WebhookService } from "../../webhooks/service.ts";
 import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
 import { SubscriptionStore } from "../../webhooks/subscriptions.ts";
-import type { WebhookUrlPolicy } from "../../webhooks/target-url.ts";
+import type { WebhookUrlPolicy } from "../../net/webhook-target-url.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 

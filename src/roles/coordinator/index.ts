@@ -10,7 +10,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { queueRoutes } from "../../queues/index.ts";
 import { QueueOverview } from "../../queues/service.ts";
 import { createRegistry } from "../../registry/index.ts";
-import { VERSION } from "../../version.ts";
+import { VERSION } from "../../platform/version.ts";
 import { createClusterControl } from "./cluster-control.ts";
 import { createEventDelivery } from "./event-delivery.ts";
 import { integratorApi } from "./integrator-api.ts";

@@ -2,19 +2,19 @@ import type { Queue } from "bullmq";
 import type { AnyElysia } from "elysia";
 import type { Redis } from "ioredis";
 import { groupRoutes } from "../../groups/index.ts";
-import { IdempotencyStore } from "../../jobs/idempotency.ts";
-import { jobRoutes } from "../../jobs/index.ts";
-import { JobProducer } from "../../jobs/producer.ts";
-import { JobResultStore } from "../../jobs/result-store.ts";
-import { JobStatusService } from "../../jobs/service.ts";
-import { JobSubmitter } from "../../jobs/submitter.ts";
+import { IdempotencyStore } from "../../job-producer/idempotency.ts";
+import { jobRoutes } from "../../job-status/index.ts";
+import { JobProducer } from "../../job-producer/producer.ts";
+import { JobResultStore } from "../../job-consumer/result-store.ts";
+import { JobStatusService } from "../../job-status/service.ts";
+import { JobSubmitter } from "../../job-producer/submitter.ts";
 import type { MediaPolicy } from "../../media/policy.ts";
 import { messageRoutes } from "../../messages/index.ts";
 import type { GatewayDatabase } from "../../platform/db/database.ts";
 import { sessionRoutes } from "../../sessions/index.ts";
 import { SessionService } from "../../sessions/service.ts";
 import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
-import type { WebhookUrlPolicy } from "../../webhooks/target-url.ts";
+import type { WebhookUrlPolicy } from "../../net/webhook-target-url.ts";
 
 export interface IntegratorApi {
   plugins: AnyElysia[];

@@ -1,5 +1,5 @@
 import type { proto } from '../../whatsapp/protocol.ts';
-import { formatWaVersion, type WaVersion } from '../../whatsapp/wa-version.ts';
+import { formatWaVersion, type WaVersion } from '../../config/wa-version.ts';
 import type { Connection } from './connection.ts';
 import { node } from './nodes.ts';
 import type { SimContext } from './sim-context.ts';

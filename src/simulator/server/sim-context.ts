@@ -6,7 +6,7 @@ import type { Connection } from './connection.ts';
 import type { MediaHost } from '../media/media-host.ts';
 import type { PendingPairing } from '../pairing/pending-pairing.ts';
 import { type PairingBehaviour, pairingBehaviour } from './server-behaviour.ts';
-import type { WaVersion } from '../../whatsapp/wa-version.ts';
+import type { WaVersion } from '../../config/wa-version.ts';
 import type { ClientVersion } from './client-version.ts';
 
 /** Receipt behaviour of simulated phones, changeable at run time through the control API. */
@@ -73,10 +73,9 @@ export class SimContext {
   readonly clientVersions: ClientVersion[] = [];
   media?: MediaHost;
   addressing: Addressing = 'lid';
-  /** Called whenever state may have changed (the state file saves soon after). */
-  changed: () => void = () => undefined;
-  /** Told about every handler failure as it happens, e.g. to log it. */
-  onError: (message: string) => void = () => undefined;
+  // Sets, so a second listener cannot silently replace the first.
+  private readonly changeListeners = new Set<() => void>();
+  private readonly errorListeners = new Set<(message: string) => void>();
   private readonly sent = new Map<string, SentRecord>();
   private readonly offline = new Map<string, BinaryNode[]>();
 
@@ -154,7 +153,23 @@ export class SimContext {
     const message = `${where}: ${error instanceof Error ? error.message : String(error)}`;
     this.errors.push(message);
     if (this.errors.length > 100) this.errors.shift();
-    this.onError(message);
+    for (const listener of this.errorListeners) listener(message);
+  }
+
+  /** Tells `listener` about every handler failure as it happens, e.g. to log it; returns the unsubscribe. */
+  onHandlerError(listener: (message: string) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Says that state may have changed (the state file saves soon after). */
+  changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
+  onChanged(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   later(delayMs: number, task: () => void | Promise<void>): void {

@@ -17,7 +17,7 @@ import { DriverError, type DriverEvent, type OpenSessionOptions, type PollStore,
 import { quietLibsignal } from "../quiet-libsignal.ts";
 import { baileysLogger } from "./baileys-logger.ts";
 import { historySyncOptions } from "./history-sync.ts";
-import { DEFAULT_WA_VERSION, type WaVersion } from "../wa-version.ts";
+import { DEFAULT_WA_VERSION, type WaVersion } from "../../config/wa-version.ts";
 import { closeMessage, closeReason, statusCodeOf } from "./close-reason.ts";
 import { foldedStatus, isForwardable, participantsEvent, reactionEvents, receiptUpdates, statusUpdates } from "./incoming-events.ts";
 import { MessageSender } from "./message-sender.ts";

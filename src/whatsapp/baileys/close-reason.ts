@@ -1,6 +1,6 @@
 import { DisconnectReason } from "@whiskeysockets/baileys";
 import type { CloseReason } from "../driver.ts";
-import { formatWaVersion, type WaVersion } from "../wa-version.ts";
+import { formatWaVersion, type WaVersion } from "../../config/wa-version.ts";
 
 /**
  * `<failure reason="405">` right after the handshake, which Baileys ends as Boom 405 "Connection Failure"

@@ -1,5 +1,5 @@
 import { PROCESSABLE_HISTORY_TYPES, proto, type UserFacingSocketConfig } from "@whiskeysockets/baileys";
-import type { HistorySyncPolicy } from "../driver.ts";
+import type { HistorySyncPolicy } from "../../config/history-sync.ts";
 
 const Type = proto.HistorySync.HistorySyncType;
 

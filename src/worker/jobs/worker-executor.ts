@@ -1,6 +1,6 @@
 import type { GroupCreateResult, GroupParticipantsResult, JobData, JobName, MessageResult, SessionResult } from "../../contracts/jobs/index.ts";
-import type { JobContext, JobExecutor } from "../../jobs/executor.ts";
-import { JobFailure } from "../../jobs/failure.ts";
+import type { JobContext, JobExecutor } from "../../job-consumer/executor.ts";
+import { JobFailure } from "../../contracts/jobs/job-failure.ts";
 import type { JobFailureCode } from "../../contracts/jobs/index.ts";
 import { DriverError, type OutgoingMedia, type WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { Reporter } from "../reporting/reporter.ts";

@@ -1,6 +1,6 @@
 import type { MessageResult } from "../../contracts/jobs/index.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { webhookHeaders } from "../../webhooks/signature.ts";
+import { webhookHeaders } from "../../contracts/webhook-signature.ts";
 import type { DeliveryOutcome, DurableOutbox, OutboxItem } from "./durable-outbox.ts";
 import { connectionUpdate, trafficEvent, type IntegratorEvent } from "./integrator-events.ts";
 import type { Reporter, SessionChange, TrafficEvent } from "./reporter.ts";

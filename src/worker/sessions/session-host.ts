@@ -1,7 +1,7 @@
 import type { Static } from "elysia";
 import type { Redis } from "ioredis";
 import type { SessionCounts as SessionCountsBody } from "../../contracts/worker-api/workers.ts";
-import { JobFailure } from "../../jobs/failure.ts";
+import { JobFailure } from "../../contracts/jobs/job-failure.ts";
 import { KeyedSerializer } from "../../platform/keyed-serializer.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { authCredsKey, useRedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";

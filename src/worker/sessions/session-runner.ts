@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { qrDataUrl } from "../../sessions/qr.ts";
+import { qrDataUrl } from "../../platform/qr-code.ts";
 import { FenceLostError, useRedisAuthState, type RedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
 import type { DriverEvent, WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { Fence } from "../ownership/session-lease.ts";

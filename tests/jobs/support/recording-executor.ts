@@ -1,5 +1,5 @@
 import { JOB_NAMES, type JobName } from "../../../src/contracts/jobs/index.ts";
-import type { JobContext, JobExecutor } from "../../../src/jobs/executor.ts";
+import type { JobContext, JobExecutor } from "../../../src/job-consumer/executor.ts";
 
 export interface Execution {
   name: JobName;

@@ -4,7 +4,7 @@
  * one JSON line with each outcome.
  */
 import { fetchMedia } from "../../../src/media/download.ts";
-import { JobFailure } from "../../../src/jobs/failure.ts";
+import { JobFailure } from "../../../src/contracts/jobs/job-failure.ts";
 
 const cases = JSON.parse(process.env.FETCH_CASES ?? "[]") as { media: string; resolveTo: string }[];
 const outcomes = [];

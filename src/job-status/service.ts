@@ -1,8 +1,8 @@
 import { Job, type Queue } from "bullmq";
 import { AppError } from "../http/errors.ts";
 import { failureCode, type JobFailureCode } from "../contracts/jobs/index.ts";
-import type { JOB_STATES } from "./model.ts";
-import type { JobResultStore } from "./result-store.ts";
+import type { JOB_STATES } from "../job-producer/model.ts";
+import type { JobResultStore } from "../job-consumer/result-store.ts";
 
 interface JobStatus {
   jobId: string;

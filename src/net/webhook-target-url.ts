@@ -1,6 +1,6 @@
 import { checkServerIdentity } from "node:tls";
 import { AppError } from "../http/errors.ts";
-import { checkPublicHost, type Resolver } from "../net/public-host.ts";
+import { checkPublicHost, type Resolver } from "./public-host.ts";
 
 /** Which webhook URLs may be used; the same policy applies when one is set and at every delivery. */
 export interface WebhookUrlPolicy {

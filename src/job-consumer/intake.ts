@@ -4,7 +4,7 @@ import { checkMedia, type MediaPolicy } from "../media/policy.ts";
 import type { Logger } from "../platform/logger.ts";
 import { checkJob, formatFailure, MESSAGE_JOBS, type ContractJob } from "../contracts/jobs/index.ts";
 import type { JobContext, JobExecutor } from "./executor.ts";
-import { JobFailure } from "./failure.ts";
+import { JobFailure } from "../contracts/jobs/job-failure.ts";
 import type { SessionRateLimiter } from "./rate-limit.ts";
 import type { JobResultStore } from "./result-store.ts";
 

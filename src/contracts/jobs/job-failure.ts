@@ -1,4 +1,4 @@
-import { formatFailure, JOB_FAILURES, type JobFailureCode } from "../contracts/jobs/index.ts";
+import { formatFailure, JOB_FAILURES, type JobFailureCode } from "./index.ts";
 
 /**
  * An executor's way to fail a job with one of contract B's failure codes. The

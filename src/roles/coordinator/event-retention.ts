@@ -1,6 +1,6 @@
-import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
-import { uuidV7Floor } from "../registry/metrics/time-ids.ts";
-import type { DeliveryStore } from "../webhooks/delivery-store.ts";
+import type { EventLedgerStore } from "../../registry/events/event-ledger-store.ts";
+import { uuidV7Floor } from "../../registry/metrics/time-ids.ts";
+import type { DeliveryStore } from "../../webhooks/delivery-store.ts";
 
 /** Rows deleted per statement, so retention never holds the write lock for long. */
 const CHUNK = 5000;

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import { requires } from "../http/auth.ts";
-import { ErrorResponse, JobStatusResponse } from "./model.ts";
+import { ErrorResponse, JobStatusResponse } from "../job-producer/model.ts";
 import type { JobStatusService } from "./service.ts";
 
 /** GET /api/v1/jobs/{jobId}: follow a job the API (or anyone) enqueued. */
