@@ -18,7 +18,7 @@ import { startSandbox } from "./sandbox/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
 import { VERSION } from "./platform/version.ts";
 
-export interface RunningGateway {
+interface RunningGateway {
   /** Stops everything in reverse order; false if something overran the grace period. */
   stop(): Promise<boolean>;
 }

@@ -22,9 +22,9 @@ import { SqliteWorkerStore } from "./workers/sqlite-worker-store.ts";
 
 export type RegistrySettings = Pick<Config, "heartbeatIntervalMs" | "heartbeatTimeoutMs" | "metricsRawRetentionMs" | "metricsRetentionMs">;
 
-export type SessionStatusObserver = (sessionId: string, workerId: string, status: SessionStatus) => void;
+type SessionStatusObserver = (sessionId: string, workerId: string, status: SessionStatus) => void;
 
-export interface RegistryOptions {
+interface RegistryOptions {
   db: GatewayDatabase;
   log: Logger;
   settings: RegistrySettings;

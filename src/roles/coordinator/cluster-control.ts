@@ -16,7 +16,7 @@ import { JobRouter } from "../../routing/job-router.ts";
 /** How often the coordinator looks for lapsed workers: a small part of the failover time. */
 const LIVENESS_CHECK_MS = 500;
 
-export interface ClusterControl {
+interface ClusterControl {
   plugins: AnyElysia[];
   start(): Promise<void>;
   stop(): Promise<void>;

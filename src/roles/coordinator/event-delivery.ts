@@ -36,7 +36,7 @@ export type EventDeliverySettings = Pick<
   | "faultInjection"
 >;
 
-export interface EventDeliveryDeps {
+interface EventDeliveryDeps {
   db: GatewayDatabase;
   redis: Redis;
   redisUrl: string;

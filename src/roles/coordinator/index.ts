@@ -15,7 +15,7 @@ import { createClusterControl } from "./cluster-control.ts";
 import { createEventDelivery } from "./event-delivery.ts";
 import { integratorApi } from "./integrator-api.ts";
 
-export interface CoordinatorDeps {
+interface CoordinatorDeps {
   config: Config;
   secrets: Secrets;
   redis: Redis;
