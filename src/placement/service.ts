@@ -1,12 +1,11 @@
-import { and, desc, eq, lt } from "drizzle-orm";
 import { AppError } from "../http/errors.ts";
-import type { GatewayDatabase } from "../platform/db/database.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WorkerRow } from "../registry/workers/schema.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import { type SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import type { PlacementMirror } from "./placement-mirror.ts";
-import { placementHistory, type PlacementReason, type PlacementRow } from "./schema.ts";
+import type { PlacementHistoryFilter, PlacementHistoryStore } from "./placement-history-store.ts";
+import type { PlacementReason, PlacementRow } from "./schema.ts";
 
 /** What placement needs to know of the worker registry. */
 export interface WorkerDirectory {
@@ -51,8 +50,8 @@ export class PlacementService {
 
   constructor(
     private readonly deps: {
-      db: Pick<GatewayDatabase, "orm" | "sqlite">;
       sessions: SessionStore;
+      history: PlacementHistoryStore;
       workers: WorkerDirectory;
       mirror: PlacementMirror;
       /** Contract A's way to tell a worker: a START_SESSION command in its next heartbeat answer. */
@@ -220,17 +219,8 @@ export class PlacementService {
   }
 
   /** The placement history, newest first; of one session if given. */
-  history(filter: { sessionId?: string; before?: number; limit: number }): PlacementRow[] {
-    const conditions = [];
-    if (filter.sessionId) conditions.push(eq(placementHistory.sessionId, filter.sessionId));
-    if (filter.before !== undefined) conditions.push(lt(placementHistory.at, filter.before));
-    return this.deps.db.orm
-      .select()
-      .from(placementHistory)
-      .where(and(...conditions))
-      .orderBy(desc(placementHistory.at), desc(placementHistory.id))
-      .limit(filter.limit)
-      .all();
+  history(filter: PlacementHistoryFilter): PlacementRow[] {
+    return this.deps.history.list(filter);
   }
 
   /** The least loaded worker that takes sessions and has room, relative to its MAX_SESSIONS. */
@@ -260,12 +250,11 @@ export class PlacementService {
     const waits = target === null && opts.pendingOnNone;
     const now = this.deps.now();
     if (from === target && (!waits || this.pending.has(sessionId))) return target ?? undefined;
-    const { orm, sqlite } = this.deps.db;
-    sqlite.transaction(() => {
+    this.deps.sessions.atomically(() => {
       // A failed-over session is down until its new worker logs in (which then reports for itself).
       this.deps.sessions.place(sessionId, target, now, waits ? "pending_capacity" : reason === "failover" ? "reconnecting" : undefined);
-      if (from !== target || waits) orm.insert(placementHistory).values({ id: Bun.randomUUIDv7(), sessionId, fromWorker: from, toWorker: target, reason: waits ? "capacity" : reason, at: now }).run();
-    })();
+      if (from !== target || waits) this.deps.history.record({ sessionId, fromWorker: from, toWorker: target, reason: waits ? "capacity" : reason, at: now });
+    });
     if (from) this.byWorker.get(from)?.delete(sessionId);
     this.owner.delete(sessionId);
     if (target) {

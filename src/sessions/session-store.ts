@@ -81,4 +81,6 @@ export interface SessionStore {
   setWebhookUrl(sessionId: string, url: string | null, at: number): boolean;
   /** The receiver answered 410 Gone: forget the URL, unless it was changed meanwhile. */
   clearGoneWebhookUrl(sessionId: string, url: string, at: number): void;
+  /** Runs `work` (writes to this and other coordinator stores) in one transaction. */
+  atomically<T>(work: () => T): T;
 }

@@ -9,10 +9,12 @@ import type { OwnedSession, SessionListFilter, SessionPlacement, SessionReport, 
 /** The `sessions` table in the coordinator's SQLite file. */
 export class SqliteSessionStore implements SessionStore {
   private readonly orm: BunSQLiteDatabase;
+  private readonly sqlite: Database;
   private readonly statusById;
 
   constructor(db: { sqlite: Database; orm: BunSQLiteDatabase }) {
     this.orm = db.orm;
+    this.sqlite = db.sqlite;
     // Every send checks its session, so this one query runs as a bare prepared statement: drizzle's row
     // mapping costs a multiple of the lookup. The SQL is still drizzle's, built from the schema object.
     const byId = db.orm.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sql.placeholder("id"))).toSQL();
@@ -180,5 +182,9 @@ export class SqliteSessionStore implements SessionStore {
       .set({ webhookUrl: null, updatedAt: at })
       .where(and(eq(sessions.id, sessionId), eq(sessions.webhookUrl, url)))
       .run();
+  }
+
+  atomically<T>(work: () => T): T {
+    return this.sqlite.transaction(work)();
   }
 }

@@ -8,6 +8,7 @@ import { SqliteEventLedgerStore } from "../../src/registry/events/sqlite-event-l
 import { PlacementMirror } from "../../src/placement/placement-mirror.ts";
 import { Rebalancer } from "../../src/placement/rebalancer.ts";
 import { PlacementService } from "../../src/placement/service.ts";
+import { SqlitePlacementHistoryStore } from "../../src/placement/sqlite-placement-history-store.ts";
 import { SqliteSessionStore } from "../../src/sessions/sqlite-session-store.ts";
 import type { WorkerRow } from "../../src/registry/workers/schema.ts";
 import { startTestRedis, type TestRedis } from "../support/redis-server.ts";
@@ -52,7 +53,7 @@ function session(id: string, status = "created"): string {
 }
 
 function service(): PlacementService {
-  return new PlacementService({ db, sessions: new SqliteSessionStore(db), workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, mirror: new PlacementMirror(redis), now: Date.now, log });
+  return new PlacementService({ sessions: new SqliteSessionStore(db), history: new SqlitePlacementHistoryStore(db.orm), workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, mirror: new PlacementMirror(redis), now: Date.now, log });
 }
 
 const statusOf = (id: string) => db.sqlite.query<{ status: string; placed_on: string | null }, [string]>("SELECT status, placed_on FROM sessions WHERE id = ?").get(id);

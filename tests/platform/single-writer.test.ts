@@ -17,7 +17,7 @@ const WRITERS: Record<string, string> = {
   webhook_subscriptions: "webhooks/subscriptions.ts",
   webhook_deliveries: "webhooks/sqlite-delivery-store.ts",
   webhook_attempts: "webhooks/sqlite-delivery-store.ts",
-  placement_history: "placement/service.ts",
+  placement_history: "placement/sqlite-placement-history-store.ts",
   gateway_meta: "platform/db/instance-id.ts",
 };
 

@@ -9,6 +9,7 @@ import { LivenessMonitor } from "../../placement/liveness-monitor.ts";
 import { PlacementMirror } from "../../placement/placement-mirror.ts";
 import { Rebalancer } from "../../placement/rebalancer.ts";
 import { PlacementService } from "../../placement/service.ts";
+import { SqlitePlacementHistoryStore } from "../../placement/sqlite-placement-history-store.ts";
 import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
 import type { Registry } from "../../registry/index.ts";
 import { JobRouter } from "../../routing/job-router.ts";
@@ -31,8 +32,8 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
   const { config, db, redis, registry, log } = opts;
   const workers = registry.workers;
   const placement = new PlacementService({
-    db,
     sessions: new SqliteSessionStore(db),
+    history: new SqlitePlacementHistoryStore(db.orm),
     workers,
     mirror: new PlacementMirror(redis),
     tell: (workerId, sessionId) => registry.commands.enqueue(workerId, { type: "START_SESSION", sessionId }),
