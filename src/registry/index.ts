@@ -5,6 +5,7 @@ import type { Logger } from "../platform/logger.ts";
 import type { SessionStatus } from "../contracts/worker-api/vocabulary.ts";
 import { SqliteSessionStore } from "../sessions/sqlite-session-store.ts";
 import { CommandQueue } from "./commands/queue.ts";
+import { SqliteWorkerCommandStore } from "./commands/sqlite-worker-command-store.ts";
 import { eventRoutes } from "./events/index.ts";
 import type { EventLedgerStore } from "./events/event-ledger-store.ts";
 import { SqliteEventLedgerStore } from "./events/sqlite-event-ledger-store.ts";
@@ -59,7 +60,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const metrics = new SqliteWorkerMetricsStore(db);
   const writer = new HeartbeatWriter(store, metrics, log);
   const ledger = new SqliteEventLedgerStore(db);
-  const commands = new CommandQueue(db.sqlite, db.orm, now);
+  const commands = new CommandQueue(new SqliteWorkerCommandStore(db.sqlite, db.orm), now);
   const sessions = new SqliteSessionStore(db);
   const workers = new WorkerRegistry({ store, metrics, sessions, writer, commands, ledger, now, log });
   // A set, so a second watcher cannot silently replace the first.

@@ -13,7 +13,7 @@ const WRITERS: Record<string, string> = {
   message_statuses: "registry/events/sqlite-message-status-store.ts",
   workers: "registry/workers/sqlite-worker-store.ts",
   worker_metrics: "registry/workers/sqlite-worker-metrics-store.ts",
-  worker_commands: "registry/commands/queue.ts",
+  worker_commands: "registry/commands/sqlite-worker-command-store.ts",
   webhook_subscriptions: "webhooks/subscriptions.ts",
   webhook_deliveries: "webhooks/sqlite-delivery-store.ts",
   webhook_attempts: "webhooks/sqlite-delivery-store.ts",

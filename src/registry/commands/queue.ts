@@ -1,17 +1,16 @@
-import type { Database } from "bun:sqlite";
-import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Command } from "../../contracts/worker-api/commands.ts";
 import type { LiveWorkerStatus } from "../../contracts/worker-api/vocabulary.ts";
-import { workerCommands, type CommandRow } from "./schema.ts";
+import type { CommandRow } from "./schema.ts";
+import type { WorkerCommandStore } from "./worker-command-store.ts";
 
 /** A command as the coordinator asks for it: the queue gives it its id and time. */
 type Unissued<C> = C extends unknown ? Omit<C, "commandId" | "issuedAt"> : never;
 type NewCommand = Unissued<Command>;
 
 /**
- * The durable per-worker command queue, mirrored in memory so a heartbeat
- * with nothing pending touches no table.
+ * The durable per-worker command queue (its rows kept by the command
+ * store), mirrored in memory so a heartbeat with nothing pending touches no
+ * table.
  *
  * Acknowledgement: a heartbeat that lists `ackCommandIds` acknowledges exactly
  * those, and everything else pending is sent again (a lost response loses
@@ -23,12 +22,10 @@ export class CommandQueue {
   private readonly pending = new Map<string, CommandRow[]>();
 
   constructor(
-    private readonly sqlite: Database,
-    private readonly orm: BunSQLiteDatabase,
+    private readonly store: WorkerCommandStore,
     private readonly now: () => number,
   ) {
-    const rows = orm.select().from(workerCommands).where(isNull(workerCommands.ackedAt)).orderBy(workerCommands.createdAt, workerCommands.id).all();
-    for (const row of rows) this.listFor(row.workerId).push(row);
+    for (const row of store.unacknowledged()) this.listFor(row.workerId).push(row);
   }
 
   /** Queues a command for the worker's next heartbeat. The worker must exist in the registry. */
@@ -43,7 +40,7 @@ export class CommandQueue {
       deliveryCount: 0,
       ackedAt: null,
     };
-    this.orm.insert(workerCommands).values(row).run();
+    this.store.add(row);
     this.listFor(workerId).push(row);
     return toCommand(row);
   }
@@ -56,14 +53,15 @@ export class CommandQueue {
     const explicit = ackCommandIds && new Set(ackCommandIds);
     const acked = list.filter((c) => (explicit ? explicit.has(c.id) : c.deliveredAt !== null));
     const outgoing = list.filter((c) => !acked.includes(c));
-    this.sqlite.transaction(() => {
-      if (acked.length > 0) this.orm.update(workerCommands).set({ ackedAt: now }).where(inArray(workerCommands.id, acked.map((c) => c.id))).run();
-      for (const c of outgoing) {
-        c.deliveredAt = now;
-        c.deliveryCount += 1;
-        this.orm.update(workerCommands).set({ deliveredAt: now, deliveryCount: c.deliveryCount }).where(eq(workerCommands.id, c.id)).run();
-      }
-    })();
+    this.store.exchanged(
+      acked.map((c) => c.id),
+      outgoing.map((c) => ({ id: c.id, deliveryCount: c.deliveryCount + 1 })),
+      now,
+    );
+    for (const c of outgoing) {
+      c.deliveredAt = now;
+      c.deliveryCount += 1;
+    }
     this.pending.set(workerId, outgoing);
     return outgoing.map(toCommand);
   }
@@ -86,7 +84,7 @@ export class CommandQueue {
    */
   redeliver(workerId: string): void {
     for (const c of this.pending.get(workerId) ?? []) c.deliveredAt = null;
-    this.orm.update(workerCommands).set({ deliveredAt: null }).where(and(eq(workerCommands.workerId, workerId), isNull(workerCommands.ackedAt))).run();
+    this.store.undeliver(workerId);
   }
 
   private listFor(workerId: string): CommandRow[] {
