@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { AppError } from "../http/errors.ts";
-import { webhookSubscriptions, type SubscriptionRow } from "./schema.ts";
+import type { SubscriptionRow } from "./schema.ts";
+import type { WebhookSubscriptionStore } from "./webhook-subscription-store.ts";
 
 const GLOBAL_ID = "global";
 
@@ -23,13 +22,13 @@ export interface Subscription extends Omit<SubscriptionRow, "events"> {
 /**
  * Webhook subscriptions: the integrator's (CRUD through the API) and the one
  * for WEBHOOK_URL. They are few and read for every event, so all are kept in
- * memory and reloaded after each change.
+ * memory and reloaded from their store after each change.
  */
 export class SubscriptionStore {
   private all: Subscription[] = [];
 
   constructor(
-    private readonly orm: BunSQLiteDatabase,
+    private readonly rows: WebhookSubscriptionStore,
     private readonly now: () => number = Date.now,
     /** Called with a subscription id when it stops taking deliveries (disabled or deleted). */
     private readonly onRetired: (id: string) => void = () => {},
@@ -59,21 +58,18 @@ export class SubscriptionStore {
   create(input: SubscriptionInput & { url: string }): Subscription {
     const at = this.now();
     const id = Bun.randomUUIDv7();
-    this.orm
-      .insert(webhookSubscriptions)
-      .values({
-        id,
-        kind: "custom",
-        url: input.url,
-        secret: input.secret ?? newSecret(),
-        events: JSON.stringify(input.events ?? ["*"]),
-        sessionId: input.sessionId ?? null,
-        description: input.description ?? null,
-        enabled: input.enabled ?? true,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .run();
+    this.rows.insert({
+      id,
+      kind: "custom",
+      url: input.url,
+      secret: input.secret ?? newSecret(),
+      events: JSON.stringify(input.events ?? ["*"]),
+      sessionId: input.sessionId ?? null,
+      description: input.description ?? null,
+      enabled: input.enabled ?? true,
+      createdAt: at,
+      updatedAt: at,
+    });
     this.reload();
     return this.get(id);
   }
@@ -93,7 +89,7 @@ export class SubscriptionStore {
       set.enabled = input.enabled;
       set.disabledReason = input.enabled ? null : "disabled through the API";
     }
-    this.orm.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).run();
+    this.rows.update(id, set);
     this.reload();
     if (current.enabled && input.enabled === false) this.onRetired(id);
     return this.get(id);
@@ -101,14 +97,14 @@ export class SubscriptionStore {
 
   delete(id: string): void {
     if (this.get(id).kind === "global") throw new AppError(409, "SUBSCRIPTION_FROM_CONFIG", "The global subscription comes from WEBHOOK_URL; unset it there, or disable it");
-    this.orm.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)).run();
+    this.rows.delete(id);
     this.reload();
     this.onRetired(id);
   }
 
   /** The receiver answered 410 Gone: it wants no more. */
   disableGone(id: string, url: string): void {
-    this.orm.update(webhookSubscriptions).set({ enabled: false, disabledReason: `${url} answered 410 Gone`, updatedAt: this.now() }).where(eq(webhookSubscriptions.id, id)).run();
+    this.rows.update(id, { enabled: false, disabledReason: `${url} answered 410 Gone`, updatedAt: this.now() });
     this.reload();
     this.onRetired(id);
   }
@@ -122,28 +118,19 @@ export class SubscriptionStore {
     const current = this.find(GLOBAL_ID);
     const at = this.now();
     if (url === undefined) {
-      if (current) this.orm.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, GLOBAL_ID)).run();
+      if (current) this.rows.delete(GLOBAL_ID);
     } else if (!current) {
-      this.orm.insert(webhookSubscriptions).values({ id: GLOBAL_ID, kind: "global", url, secret, description: "WEBHOOK_URL", createdAt: at, updatedAt: at }).run();
+      this.rows.insert({ id: GLOBAL_ID, kind: "global", url, secret, description: "WEBHOOK_URL", createdAt: at, updatedAt: at });
     } else {
       const moved = current.url !== url;
-      this.orm
-        .update(webhookSubscriptions)
-        .set({ url, secret, ...(moved && { enabled: true, disabledReason: null }), updatedAt: at })
-        .where(eq(webhookSubscriptions.id, GLOBAL_ID))
-        .run();
+      this.rows.update(GLOBAL_ID, { url, secret, ...(moved && { enabled: true, disabledReason: null }), updatedAt: at });
     }
     this.reload();
     if (current && url === undefined) this.onRetired(GLOBAL_ID);
   }
 
   private reload(): void {
-    this.all = this.orm
-      .select()
-      .from(webhookSubscriptions)
-      .orderBy(webhookSubscriptions.createdAt)
-      .all()
-      .map((row) => ({ ...row, events: JSON.parse(row.events) as string[] }));
+    this.all = this.rows.all().map((row) => ({ ...row, events: JSON.parse(row.events) as string[] }));
   }
 }
 

@@ -14,7 +14,7 @@ const WRITERS: Record<string, string> = {
   workers: "registry/workers/sqlite-worker-store.ts",
   worker_metrics: "registry/workers/sqlite-worker-metrics-store.ts",
   worker_commands: "registry/commands/sqlite-worker-command-store.ts",
-  webhook_subscriptions: "webhooks/subscriptions.ts",
+  webhook_subscriptions: "webhooks/sqlite-webhook-subscription-store.ts",
   webhook_deliveries: "webhooks/sqlite-delivery-store.ts",
   webhook_attempts: "webhooks/sqlite-delivery-store.ts",
   placement_history: "placement/sqlite-placement-history-store.ts",

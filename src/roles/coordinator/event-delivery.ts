@@ -17,6 +17,7 @@ import { webhookRoutes } from "../../webhooks/index.ts";
 import { DeliveryQueue } from "../../webhooks/queue.ts";
 import { WebhookService } from "../../webhooks/service.ts";
 import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
+import { SqliteWebhookSubscriptionStore } from "../../webhooks/sqlite-webhook-subscription-store.ts";
 import { SubscriptionStore } from "../../webhooks/subscriptions.ts";
 import type { WebhookUrlPolicy } from "../../net/webhook-target-url.ts";
 
@@ -70,7 +71,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const { db, settings, log } = deps;
   const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
   const deliveries = new SqliteDeliveryStore(db.sqlite, db.orm, deps.ledger);
-  const subscriptions = new SubscriptionStore(db.orm, Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
+  const subscriptions = new SubscriptionStore(new SqliteWebhookSubscriptionStore(db.orm), Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
   subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
   const sessionUrls = new SqliteSessionStore(db);
   const queue = new DeliveryQueue(deps.redis, deps.redisUrl, `webhook-deliveries-${deps.instanceId}`);
