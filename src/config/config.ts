@@ -8,7 +8,7 @@ import type { Environment } from "../contracts/worker-api/vocabulary.ts";
 import type { WaVersion } from "./wa-version.ts";
 import type { HistorySyncPolicy } from "./history-sync.ts";
 import { defaultValue, formatValue, settingByFlag, type DefaultContext } from "./defaults.ts";
-import { SETTINGS, type Fault, type LogLevel, type OptionalSetting, type Role, type Setting, type SettingInput } from "./settings.ts";
+import { SETTINGS, type Fault, type LogLevel, type OptionalSetting, type Role, type SecretSetting, type Setting, type SettingInput } from "./settings.ts";
 
 export interface Secrets {
   backendAuthToken?: string;
@@ -125,10 +125,11 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   };
   /** Input if any, else the setting's declared default (settings.ts holds every default; none is written here). */
   function value<T>(s: Setting<T>): T;
-  function value<T>(s: OptionalSetting<T>): T | undefined;
-  function value<T>(s: Setting<T> | OptionalSetting<T>): T | undefined;
-  function value<T>(s: Setting<T> | OptionalSetting<T>): T | undefined {
-    return read(s) ?? ("unset" in s ? undefined : defaultValue(s, ctx));
+  function value<T>(s: OptionalSetting<T> | SecretSetting<T>): T | undefined;
+  function value<T>(s: Setting<T> | OptionalSetting<T> | SecretSetting<T>): T | undefined;
+  function value<T>(s: Setting<T> | OptionalSetting<T> | SecretSetting<T>): T | undefined {
+    // Secrets stay unset here: resolveSecrets generates them, only after the role is known to allow it.
+    return read(s) ?? ("default" in s ? defaultValue(s, ctx) : undefined);
   }
 
   const role = value(SETTINGS.role);

@@ -1,5 +1,5 @@
 import type { Command } from "./command-line.ts";
-import { SETTINGS, type Exception, type OptionalSetting, type Setting, type SettingInput } from "./settings.ts";
+import { SETTINGS, type Exception, type OptionalSetting, type SecretSetting, type Setting, type SettingInput } from "./settings.ts";
 
 /** What a default may depend on besides the settings themselves. */
 export interface DefaultContext {
@@ -29,8 +29,9 @@ export function defaultValue<T>(s: Setting<T>, ctx: DefaultContext): T {
 }
 
 /** The default as --help and the README say it, derived from the same declaration `defaultValue` reads. */
-export function defaultText(s: Setting<unknown> | OptionalSetting<unknown>): string {
+export function defaultText(s: AnySetting): string {
   if ("unset" in s) return `(${s.unset})`;
+  if ("generatedBy" in s) return `(generated in ${s.generatedBy.map((role) => `--role=${role}`).join(" or ")})`;
   const d = s.default;
   if ("template" in d) return d.template;
   if ("times" in d) return `${d.times} × --${d.of}`;
@@ -39,7 +40,9 @@ export function defaultText(s: Setting<unknown> | OptionalSetting<unknown>): str
   return exceptions.length > 0 ? `${shown} (${exceptions.join(", ")})` : shown;
 }
 
-export function settingByFlag(flag: string): Setting<unknown> | OptionalSetting<unknown> {
+export type AnySetting = Setting<unknown> | OptionalSetting<unknown> | SecretSetting<unknown>;
+
+export function settingByFlag(flag: string): AnySetting {
   const found = Object.values(SETTINGS).find((s) => s.flag === flag);
   if (!found) throw new Error(`a default refers to --${flag}, which no setting has`);
   return found;

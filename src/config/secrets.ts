@@ -5,6 +5,7 @@ import { ConfigError } from "./config-error.ts";
 import type { Config, Secrets } from "./config.ts";
 import { readDotenv } from "./dotenv.ts";
 import { aes256Key, secretToken } from "./parsers.ts";
+import { SETTINGS } from "./settings.ts";
 
 const SECRETS_FILE = "secrets.env";
 
@@ -16,9 +17,6 @@ interface ResolvedSecrets {
 }
 
 type Needed = keyof Secrets;
-
-/** Secrets only this coordinator uses (no peer must agree on them), so any coordinator may generate them. */
-const SELF_OWNED = new Set<Needed>(["webhookSecret"]);
 
 const ENV_NAME: Record<Needed, string> = {
   backendAuthToken: "BACKEND_AUTH_TOKEN",
@@ -53,8 +51,7 @@ export function resolveSecrets(config: Config): ResolvedSecrets {
     const stored = readStored(path);
     for (const name of needed) {
       if (secrets[name] !== undefined) continue;
-      // Peers share the other secrets, so only --role=all may invent them; the webhook secret is the coordinator's own.
-      if (config.role !== "all" && !SELF_OWNED.has(name)) continue;
+      if (!SETTINGS[name].generatedBy.includes(config.role)) continue;
       if (stored[name] !== undefined) {
         assign(secrets, name, stored[name]);
         continue;

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { relative } from "node:path";
+import { ConfigError } from "../../src/config/config-error.ts";
 import { loadConfig, type Config } from "../../src/config/config.ts";
+import { resolveSecrets } from "../../src/config/secrets.ts";
 import { defaultText, formatValue } from "../../src/config/defaults.ts";
 import { helpText } from "../../src/config/help.ts";
-import { SETTINGS, type Exception, type SettingName } from "../../src/config/settings.ts";
+import { SETTINGS, type Exception, type Role, type SettingName } from "../../src/config/settings.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 const cwd = makeTempDir("wag-defaults-");
@@ -78,7 +80,7 @@ describe("with no input, each setting has the default its help text names", () =
       const s = SETTINGS[name];
       const text = defaultText(s);
       expect(helpText("0").includes(`default: ${text}`)).toBe(true);
-      if ("unset" in s) {
+      if (!("default" in s)) {
         expect(FIELD[name](plain)).toBeUndefined();
         return;
       }
