@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { ErrorCode } from "../../src/contracts/worker-api/error-codes.ts";
 import { API_KEY, WorkerWorld } from "../worker/support/worker-world.ts";
 import { history, linkedDevices, loads, ownerOf, placements, waitCommandsTaken, waitConnectedWherePlaced, waitOnline, watchDowntime } from "./support/cluster-checks.ts";
 
@@ -85,7 +86,7 @@ test("POST /sessions/:id/move to a named worker, and to the least loaded other o
 
 test("move answers in contract A's error format: 409 for a session that runs nowhere, 4xx naming the problem for bad input", async () => {
   const since = Date.now();
-  const expectError = async (path: string, body: unknown, status: number, code: string, mentions: string) => {
+  const expectError = async (path: string, body: unknown, status: number, code: ErrorCode, mentions: string) => {
     const reply = await world.api("POST", path, body);
     expect({ status: reply.status, success: reply.body.success, code: reply.body.code }).toEqual({ status, success: false, code });
     expect(reply.body.error).toContain(mentions);

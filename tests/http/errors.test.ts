@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
+import type { ErrorCode } from "../../src/contracts/worker-api/error-codes.ts";
 import { requires } from "../../src/http/auth.ts";
 import { AppError } from "../../src/http/errors.ts";
 import { listen, type Listener } from "../../src/http/listener.ts";
@@ -34,7 +35,7 @@ beforeAll(() => {
 afterAll(() => server.stop());
 
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-async function expectError(res: Response, status: number, code: string, message?: RegExp) {
+async function expectError(res: Response, status: number, code: ErrorCode, message?: RegExp) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/json");
   const body = (await res.json()) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { ErrorCode } from "../../src/contracts/worker-api/error-codes.ts";
 import { startApiHarness, type ApiHarness } from "./support/api-harness.ts";
 import contractJobs from "./fixtures/contract-b-jobs.json";
 import { jobCount, readJob } from "./support/read-job.ts";
@@ -27,7 +28,7 @@ const { sessionId: _m, ...MEDIA } = contractJobs.SEND_MEDIA.data;
 const { sessionId: _p, ...POLL } = contractJobs.SEND_POLL.data;
 const { sessionId: _r, ...REACTION } = contractJobs.SEND_REACTION.data;
 
-async function expectRefused(method: string, path: string, body: unknown, status: number, code: string, error: string) {
+async function expectRefused(method: string, path: string, body: unknown, status: number, code: ErrorCode, error: string) {
   const before = await jobCount(h.redis);
   const res = await h.call(method, path, body);
   expect({ status: res.status, body: await res.json() }).toEqual({ status, body: { success: false, code, error: expect.stringContaining(error) } });
@@ -76,7 +77,7 @@ describe("media", () => {
     expect(await enqueuedData("POST", `${M}/media`, { ...MEDIA, media: b64 })).toMatchObject({ media: b64 });
     expect(await enqueuedData("POST", `${M}/media`, { ...MEDIA, media: `data:image/jpeg;base64,${b64}` })).toMatchObject({ media: `data:image/jpeg;base64,${b64}` });
   });
-  const refused: [string, string, number, string, string][] = [
+  const refused: [string, string, number, ErrorCode, string][] = [
     ["a non-http scheme", "ftp://cdn.example.com/a.jpg", 400, "MEDIA_INVALID", "must be an http(s) URL or base64"],
     ["a file: URL", "file:///etc/passwd", 400, "MEDIA_INVALID", "must be an http(s) URL or base64"],
     ["a loopback literal", "http://127.0.0.1:6379/", 400, "MEDIA_URL_FORBIDDEN", 'host "127.0.0.1" is a private, loopback or link-local address'],

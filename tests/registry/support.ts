@@ -1,6 +1,7 @@
 import { expect } from "bun:test";
 import type { AnyElysia } from "elysia";
 import { rmSync } from "node:fs";
+import type { ErrorCode } from "../../src/contracts/worker-api/error-codes.ts";
 import { buildApp } from "../../src/http/server.ts";
 import { openDatabase, type GatewayDatabase } from "../../src/platform/db/database.ts";
 import { createLogger, type Logger } from "../../src/platform/logger.ts";
@@ -72,7 +73,7 @@ export function registration(id: string, extra: Record<string, unknown> = {}): R
 }
 
 /** Asserts contract A's error shape: exactly {success:false, error, code}. */
-export function expectError(reply: Reply, status: number, code: string, errorIncludes?: string): void {
+export function expectError(reply: Reply, status: number, code: ErrorCode, errorIncludes?: string): void {
   expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
   expect(Object.keys(reply.body).sort()).toEqual(["code", "error", "success"]);
   expect(reply.body.success).toBe(false);
