@@ -1,13 +1,8 @@
-import { and, asc, eq, gt, inArray, max, type SQL } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { AppError } from "../http/errors.ts";
-import { eventLedger, type LedgerRow } from "../registry/events/schema.ts";
+import type { EventLedgerStore, LedgerQuery } from "../registry/events/event-ledger-store.ts";
+import type { LedgerRow } from "../registry/events/schema.ts";
 
-export interface EventFilter {
-  sessionId?: string;
-  /** Integrator types (`messages.upsert`, ...). */
-  types?: string[];
-}
+export type EventFilter = Pick<LedgerQuery, "sessionId" | "types">;
 
 /**
  * Reads the ledger in the order events were stored. Positions are internal;
@@ -15,28 +10,23 @@ export interface EventFilter {
  * `next` carry) or, within a session, after a sequence number.
  */
 export class EventReads {
-  constructor(private readonly orm: BunSQLiteDatabase) {}
+  constructor(private readonly ledger: Pick<EventLedgerStore, "positionOf" | "read" | "head">) {}
 
   /** The ledger position of `eventId`, or 404 if it is unknown or past retention. */
   positionOf(eventId: string): number {
-    const row = this.orm.select({ position: eventLedger.position }).from(eventLedger).where(eq(eventLedger.eventId, eventId)).get();
-    if (!row) throw new AppError(404, "EVENT_NOT_FOUND", `Event ${eventId} is not in the ledger (unknown, or older than EVENT_RETENTION)`);
-    return row.position;
+    const position = this.ledger.positionOf(eventId);
+    if (position === undefined) throw new AppError(404, "EVENT_NOT_FOUND", `Event ${eventId} is not in the ledger (unknown, or older than EVENT_RETENTION)`);
+    return position;
   }
 
   /** Up to `limit` events after `afterPosition` (and `afterSequence`, within a session), oldest first. */
-  read(filter: EventFilter & { afterPosition?: number; afterSequence?: number; limit: number }): LedgerRow[] {
-    const where: SQL[] = [];
-    if (filter.sessionId !== undefined) where.push(eq(eventLedger.sessionId, filter.sessionId));
-    if (filter.afterSequence !== undefined) where.push(gt(eventLedger.sequence, filter.afterSequence));
-    if (filter.afterPosition !== undefined) where.push(gt(eventLedger.position, filter.afterPosition));
-    if (filter.types?.length) where.push(inArray(eventLedger.type, filter.types));
-    return this.orm.select().from(eventLedger).where(and(...where)).orderBy(asc(eventLedger.position)).limit(filter.limit).all();
+  read(filter: LedgerQuery): LedgerRow[] {
+    return this.ledger.read(filter);
   }
 
   /** The newest position now, where a live stream with nothing to resume starts. */
   head(): number {
-    return this.orm.select({ p: max(eventLedger.position) }).from(eventLedger).get()?.p ?? 0;
+    return this.ledger.head();
   }
 }
 

@@ -1,8 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../platform/logger.ts";
-import { eventLedger } from "../registry/events/schema.ts";
-import { sessions } from "../sessions/schema.ts";
+import type { EventLedgerStore } from "../registry/events/event-ledger-store.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 import type { PlacementService, WorkerDirectory, WorkerLoad } from "./service.ts";
 
 /** A session that moved is left where it is for this long: no ping-pong. */
@@ -24,7 +22,15 @@ export class Rebalancer {
   private busy = false;
 
   constructor(
-    private readonly deps: { orm: BunSQLiteDatabase; placement: PlacementService; workers: WorkerDirectory; perMinute: number; now(): number; log: Logger },
+    private readonly deps: {
+      sessions: Pick<SessionStore, "connectedOn">;
+      ledger: Pick<EventLedgerStore, "lastPositions">;
+      placement: PlacementService;
+      workers: WorkerDirectory;
+      perMinute: number;
+      now(): number;
+      log: Logger;
+    },
   ) {}
 
   start(): void {
@@ -82,14 +88,11 @@ export class Rebalancer {
    */
   private idlest(workerId: string): string | undefined {
     const now = this.deps.now();
-    const lastEvent = sql`(SELECT max(${eventLedger.position}) FROM ${eventLedger} WHERE ${eventLedger.sessionId} = ${sessions.id})`;
-    const rows = this.deps.orm
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(eq(sessions.placedOn, workerId), eq(sessions.status, "connected")))
-      .orderBy(asc(lastEvent), asc(sessions.id))
-      .all();
-    return rows.find((r) => now - (this.deps.placement.lastMoved(r.id) ?? -Infinity) > SETTLE_MS)?.id;
+    const connected = this.deps.sessions.connectedOn(workerId);
+    const last = this.deps.ledger.lastPositions(connected);
+    // A stable sort of the id-ordered list: ties (and sessions with no event, first) stay in id order.
+    const idlest = connected.sort((a, b) => (last.get(a) ?? 0) - (last.get(b) ?? 0));
+    return idlest.find((id) => now - (this.deps.placement.lastMoved(id) ?? -Infinity) > SETTLE_MS);
   }
 }
 

@@ -59,6 +59,8 @@ export interface SessionStore {
   placements(): SessionPlacement[];
   /** The ids placed on a worker, in id order. */
   placedOn(workerId: string): string[];
+  /** The ids placed on a worker and connected there, in id order. */
+  connectedOn(workerId: string): string[];
   /** How many sessions each worker runs, not counting those in `except`. */
   countByWorker(except: readonly SessionStatus[]): Map<string, number>;
   /** The sessions a worker runs, not counting those in `except`, in id order. */

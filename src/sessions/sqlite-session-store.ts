@@ -64,6 +64,16 @@ export class SqliteSessionStore implements SessionStore {
       .map((s) => s.id);
   }
 
+  connectedOn(workerId: string): string[] {
+    return this.orm
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.placedOn, workerId), eq(sessions.status, "connected")))
+      .orderBy(sessions.id)
+      .all()
+      .map((s) => s.id);
+  }
+
   countByWorker(except: readonly SessionStatus[]): Map<string, number> {
     const rows = this.orm
       .select({ workerId: sessions.workerId, n: count() })

@@ -120,7 +120,7 @@ test("rebalancing moves idle connected sessions to an emptier worker until even,
   const ledger = new SqliteEventLedgerStore(db);
   for (const id of ["idle1", "idle2", "mid", "busy"]) ledger.append({ event: "messages.upsert", source: "events", workerId: "a", sessionId: id, data: {}, receivedAt: Date.now() });
   worker("b", 10);
-  const rebalancer = new Rebalancer({ orm: db.orm, placement: p, workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, perMinute: 60_000, now: Date.now, log });
+  const rebalancer = new Rebalancer({ sessions: new SqliteSessionStore(db), ledger, placement: p, workers: { all: () => workers, get: (id) => workers.find((w) => w.id === id) }, perMinute: 60_000, now: Date.now, log });
   for (let i = 0; i < 5; i++) {
     await rebalancer.tick();
     await Bun.sleep(20);

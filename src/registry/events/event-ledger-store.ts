@@ -1,5 +1,15 @@
 import type { EventSource, LedgerRow } from "./schema.ts";
 
+/** Which events a feed reads: all, or one session's, or some types; after a position or a session's sequence. */
+export interface LedgerQuery {
+  sessionId?: string;
+  /** Integrator types (`messages.upsert`, ...). */
+  types?: string[];
+  afterPosition?: number;
+  afterSequence?: number;
+  limit: number;
+}
+
 export interface NewEvent {
   /** The worker's own id for the event (it retries from an outbox); a new one is made if absent. */
   eventId?: string;
@@ -32,6 +42,13 @@ export interface EventLedgerStore {
   /** Calls `listener` soon after events are appended (once per burst); returns a function that stops it. */
   onAppend(listener: () => void): () => void;
   at(position: number): LedgerRow | undefined;
+  positionOf(eventId: string): number | undefined;
+  /** Oldest first. */
+  read(query: LedgerQuery): LedgerRow[];
+  /** The newest position, 0 while the ledger is empty. */
+  head(): number;
+  /** The position of each session's latest event, for those that have one. */
+  lastPositions(sessionIds: readonly string[]): Map<string, number>;
   /** Events not yet fanned out to webhook deliveries, oldest first. */
   undispatched(limit: number): LedgerRow[];
   markDispatched(positions: number[], at: number): void;

@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
-import { asc, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, max, sql, type SQL } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { bareColumns } from "../../platform/db/bare-columns.ts";
 import { eventType } from "./catalog.ts";
-import type { EventLedgerStore, NewEvent } from "./event-ledger-store.ts";
+import type { EventLedgerStore, LedgerQuery, NewEvent } from "./event-ledger-store.ts";
 import { eventLedger, type LedgerRow } from "./schema.ts";
 
 const { table, columns } = bareColumns(eventLedger);
@@ -71,6 +71,38 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
 
   at(position: number): LedgerRow | undefined {
     return this.byPosition.get(position) ?? undefined;
+  }
+
+  positionOf(eventId: string): number | undefined {
+    return this.orm.select({ position: eventLedger.position }).from(eventLedger).where(eq(eventLedger.eventId, eventId)).get()?.position;
+  }
+
+  read(query: LedgerQuery): LedgerRow[] {
+    const where: SQL[] = [];
+    if (query.sessionId !== undefined) where.push(eq(eventLedger.sessionId, query.sessionId));
+    if (query.afterSequence !== undefined) where.push(gt(eventLedger.sequence, query.afterSequence));
+    if (query.afterPosition !== undefined) where.push(gt(eventLedger.position, query.afterPosition));
+    if (query.types?.length) where.push(inArray(eventLedger.type, query.types));
+    return this.orm.select().from(eventLedger).where(and(...where)).orderBy(asc(eventLedger.position)).limit(query.limit).all();
+  }
+
+  head(): number {
+    return this.orm.select({ p: max(eventLedger.position) }).from(eventLedger).get()?.p ?? 0;
+  }
+
+  lastPositions(sessionIds: readonly string[]): Map<string, number> {
+    const last = new Map<string, number>();
+    // Bounded batches keep each statement under SQLite's limit on bound parameters.
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const rows = this.orm
+        .select({ sessionId: eventLedger.sessionId, position: max(eventLedger.position) })
+        .from(eventLedger)
+        .where(inArray(eventLedger.sessionId, sessionIds.slice(i, i + 500)))
+        .groupBy(eventLedger.sessionId)
+        .all();
+      for (const r of rows) if (r.sessionId !== null && r.position !== null) last.set(r.sessionId, r.position);
+    }
+    return last;
   }
 
   undispatched(limit: number): LedgerRow[] {

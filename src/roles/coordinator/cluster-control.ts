@@ -31,8 +31,9 @@ interface ClusterControl {
 export function createClusterControl(opts: { config: Config; db: GatewayDatabase; redis: Redis; registry: Registry; log: Logger }): ClusterControl {
   const { config, db, redis, registry, log } = opts;
   const workers = registry.workers;
+  const sessions = new SqliteSessionStore(db);
   const placement = new PlacementService({
-    sessions: new SqliteSessionStore(db),
+    sessions,
     history: new SqlitePlacementHistoryStore(db.orm),
     workers,
     mirror: new PlacementMirror(redis),
@@ -41,7 +42,7 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
     log: log.child({ part: "placement" }),
   });
   const monitor = new LivenessMonitor({ redis, workers, placement, intervalMs: LIVENESS_CHECK_MS, log });
-  const rebalancer = new Rebalancer({ orm: db.orm, placement, workers, perMinute: config.rebalancePerMinute, now: Date.now, log });
+  const rebalancer = new Rebalancer({ sessions, ledger: registry.ledger, placement, workers, perMinute: config.rebalancePerMinute, now: Date.now, log });
   const router = new JobRouter({ connection: redis, placement, workers, results: new JobResultStore(redis), concurrency: config.routerConcurrency, log: log.child({ part: "router" }) });
   const report = (what: string) => (err: unknown) => log.error({ err }, `placement: could not ${what}`);
 

@@ -97,7 +97,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
     deliveryQueue: queue.queue,
     plugins: [
       webhookRoutes({ service, subscriptions, deliveries, webhookSecret: deps.webhookSecret }),
-      eventFeedRoutes({ reads: new EventReads(db.orm), ledger: deps.ledger }),
+      eventFeedRoutes({ reads: new EventReads(deps.ledger), ledger: deps.ledger }),
     ],
     async start() {
       const expired = retention.run(Date.now());
