@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.ts";
 import { resolveSecrets } from "../../src/config/secrets.ts";
 import { makeTempDir } from "../support/temp-dir.ts";

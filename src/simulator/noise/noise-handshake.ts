@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
 import { NOISE_MODE, NOISE_WA_HEADER } from '../../whatsapp/protocol.ts';
-import { type KeyPair, agree } from '../crypto/curve.ts';
+import { agree } from '../crypto/curve.ts';
 
 const TAG_LENGTH = 16;
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
