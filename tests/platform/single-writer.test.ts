@@ -18,7 +18,7 @@ const WRITERS: Record<string, string> = {
   webhook_deliveries: "webhooks/sqlite-delivery-store.ts",
   webhook_attempts: "webhooks/sqlite-delivery-store.ts",
   placement_history: "placement/sqlite-placement-history-store.ts",
-  gateway_meta: "platform/db/instance-id.ts",
+  gateway_meta: "platform/db/sqlite-gateway-meta-store.ts",
 };
 
 const sources = [...new Bun.Glob("**/*.ts").scanSync(SRC)].sort().map((path) => ({ path, text: readFileSync(join(SRC, path), "utf8") }));

@@ -5,6 +5,7 @@ import { dashboardRoutes } from "../../dashboard/index.ts";
 import type { ReadinessProbe } from "../../health/service.ts";
 import { openDatabase } from "../../platform/db/database.ts";
 import { ensureInstanceId } from "../../platform/db/instance-id.ts";
+import { SqliteGatewayMetaStore } from "../../platform/db/sqlite-gateway-meta-store.ts";
 import type { Lifecycle } from "../../platform/lifecycle.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { queueRoutes } from "../../queues/index.ts";
@@ -34,7 +35,7 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
   const { config, secrets, redis, lifecycle, log } = deps;
   const db = openDatabase(config.dataDir, log);
   lifecycle.add("database", () => db.close());
-  const instanceId = ensureInstanceId(db.orm);
+  const instanceId = ensureInstanceId(new SqliteGatewayMetaStore(db.orm));
   log.info({ instanceId }, "registry database open");
   const registry = createRegistry({ db, log, settings: config });
   registry.start();
