@@ -40,7 +40,7 @@ export function defaultText(s: AnySetting): string {
   return exceptions.length > 0 ? `${shown} (${exceptions.join(", ")})` : shown;
 }
 
-export type AnySetting = Setting<unknown> | OptionalSetting<unknown> | SecretSetting<unknown>;
+type AnySetting = Setting<unknown> | OptionalSetting<unknown> | SecretSetting<unknown>;
 
 export function settingByFlag(flag: string): AnySetting {
   const found = Object.values(SETTINGS).find((s) => s.flag === flag);
