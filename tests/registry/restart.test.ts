@@ -32,22 +32,30 @@ function count(table: string): number {
 }
 
 test("a real coordinator restart keeps workers, metrics, sessions, events and commands; heartbeats simply continue", async () => {
-  const first = await coordinator();
-  expect((await call(first, "POST", A.register.path, A.register.request)).body).toEqual(A.register.response);
-  // Acknowledged heartbeats, sent all at once right before the stop, must all be on disk after it.
-  const beats = await Promise.all(Array.from({ length: 20 }, () => call(first, "PUT", A.heartbeat.path, A.heartbeat.request)));
-  expect(beats.every((b) => b.status === 200)).toBe(true);
-  expect((await call(first, "POST", A.sessionStatus.path, A.sessionStatus.request)).status).toBe(200);
-  expect((await call(first, "POST", A.messageStatus.path, A.messageStatus.request)).status).toBe(200);
-  const drain = await call(first, "POST", "/api/v1/workers/worker-001/drain", undefined, API_KEY);
-  expect(drain.status).toBe(202);
-  expect(await first.stop("SIGTERM")).toBe(0);
+  // A heartbeat timeout no loaded machine reaches: the worker must still be ONLINE when the drain comes.
+  const steady = ["--heartbeat-timeout=60s"];
+  const first = await coordinator(steady);
+  let drainCommand: unknown;
+  try {
+    expect((await call(first, "POST", A.register.path, A.register.request)).body).toEqual(A.register.response);
+    // Acknowledged heartbeats, sent all at once right before the stop, must all be on disk after it.
+    const beats = await Promise.all(Array.from({ length: 20 }, () => call(first, "PUT", A.heartbeat.path, A.heartbeat.request)));
+    expect(beats.every((b) => b.status === 200)).toBe(true);
+    expect((await call(first, "POST", A.sessionStatus.path, A.sessionStatus.request)).status).toBe(200);
+    expect((await call(first, "POST", A.messageStatus.path, A.messageStatus.request)).status).toBe(200);
+    const drain = await call(first, "POST", "/api/v1/workers/worker-001/drain", undefined, API_KEY);
+    expect(drain.status).toBe(202);
+    drainCommand = (drain.body.data as { command: unknown }).command;
+  } finally {
+    // Stopped here even when a step above fails, so it does not hold the data dir for the next test.
+    expect(await first.stop("SIGTERM")).toBe(0);
+  }
 
   expect(count("worker_metrics")).toBe(20);
   expect(count("event_ledger")).toBe(2);
   expect(count("message_statuses")).toBe(1);
 
-  const second = await coordinator();
+  const second = await coordinator(steady);
   try {
     const worker = await call(second, "GET", "/api/v1/workers/worker-001", undefined, API_KEY);
     expect(worker.body.data).toMatchObject({
@@ -57,7 +65,7 @@ test("a real coordinator restart keeps workers, metrics, sessions, events and co
       currentSessions: 25,
       lastMetrics: { cpuUsage: 45.5 },
       sessions: [{ sessionId: "user123-session1", status: "qr_required" }],
-      pendingCommands: [(drain.body.data as { command: unknown }).command],
+      pendingCommands: [drainCommand],
     });
     // The worker keeps heartbeating as if nothing happened, and gets the command queued before the restart.
     const beat = await call(second, "PUT", A.heartbeat.path, A.heartbeat.request);
