@@ -133,7 +133,9 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   }
 
   const role = value(SETTINGS.role);
-  const standalone = value(SETTINGS.standalone);
+  const mockBackend = value(SETTINGS.mockBackendResponses);
+  if (mockBackend && role !== "worker") throw new ConfigError("--mock-backend-responses (MOCK_BACKEND_RESPONSES) only applies to --role=worker");
+  const standalone = value(SETTINGS.standalone) || mockBackend;
   if (standalone && role !== "worker") throw new ConfigError("--standalone only applies to --role=worker");
   const sandbox = value(SETTINGS.sandbox);
   if (sandbox && role !== "all") throw new ConfigError("--sandbox only applies to --role=all");

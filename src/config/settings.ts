@@ -68,6 +68,8 @@ const MB = 1024 ** 2;
 export const SETTINGS = {
   role: setting({ flag: "role", env: "ROLE", parse: p.oneOf(ROLES), default: { value: "all" }, help: "Which parts run in this process: all (coordinator + worker), coordinator, or worker." }),
   standalone: setting({ flag: "standalone", env: "STANDALONE_MODE", parse: p.boolean, switch: true, default: { value: false }, help: "Worker only: run without a coordinator, consume whatsapp-jobs directly and post webhooks to WEBHOOK_URL." }),
+  // Contract A's Standalone Mode names this beside STANDALONE_MODE ("disable backend registration").
+  mockBackendResponses: setting({ flag: "mock-backend-responses", env: "MOCK_BACKEND_RESPONSES", parse: p.boolean, switch: true, default: { value: false }, help: "Worker only: contract A's name for calling no backend; it means --standalone." }),
   // The simulator is a test tool: keep it off the network unless asked.
   host: setting({ flag: "host", env: "HOST", parse: p.nonEmpty, default: { value: "0.0.0.0", unless: [{ when: { command: "simulator" }, value: "127.0.0.1" }] }, help: "Address the HTTP server listens on." }),
   port: setting({ flag: "port", env: "PORT", parse: p.port, default: { value: 8000, unless: [{ when: { command: "simulator" }, value: 8900 }, { when: { role: "worker" }, value: 8001 }] }, help: "HTTP port. 0 picks a free port." }),

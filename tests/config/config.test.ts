@@ -49,6 +49,10 @@ describe("config precedence", () => {
     expect(c.secrets.apiKey).toBe("k".repeat(20));
     expect(c.secrets.authStateKey?.length).toBe(32);
     expect(load([], { STANDALONE_MODE: "true", ROLE: "worker" }).config.standalone).toBe(true);
+    // Contract A's Standalone Mode: MOCK_BACKEND_RESPONSES=true beside (or instead of) STANDALONE_MODE=true.
+    expect(load([], { STANDALONE_MODE: "true", MOCK_BACKEND_RESPONSES: "true", ROLE: "worker" }).config.standalone).toBe(true);
+    expect(load([], { MOCK_BACKEND_RESPONSES: "true", ROLE: "worker" }).config.standalone).toBe(true);
+    expect(load([], { ROLE: "worker" }).config.standalone).toBe(false);
   });
 });
 
@@ -65,6 +69,7 @@ describe("config errors name the flag or variable and what it accepts", () => {
     [[], { WEBHOOK_URL: "ftp://x" }, /^WEBHOOK_URL must be an http\(s\) URL/],
     [["--worker-id=bad id"], {}, /^--worker-id must be 1-64 characters/],
     [["--standalone"], {}, /^--standalone only applies to --role=worker/],
+    [[], { MOCK_BACKEND_RESPONSES: "true" }, /^--mock-backend-responses \(MOCK_BACKEND_RESPONSES\) only applies to --role=worker/],
     [["--port"], {}, /^--port needs a value/],
     [["serve"], {}, /^unexpected argument "serve"/],
   ];

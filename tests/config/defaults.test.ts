@@ -16,6 +16,8 @@ const load = (argv: string[]) => loadConfig({ argv, env: {}, cwd: cwd.path }).co
 const FIELD: { [K in SettingName]: (c: Config) => unknown } = {
   role: (c) => c.role,
   standalone: (c) => c.standalone,
+  // It lands in `standalone` (contract A: the same switch under another name).
+  mockBackendResponses: (c) => c.standalone,
   host: (c) => c.host,
   port: (c) => c.port,
   dataDir: (c) => `./${relative(cwd.path, c.dataDir)}`,
