@@ -13,6 +13,9 @@ const backoffs = (sessionId: string) => world.logged("reconnecting after a backo
 
 test("with WhatsApp unreachable a session retries with backoff, ends in error after the configured failures, and stays down until START_SESSION", async () => {
   const biz = await world.link("stubborn");
+  // The API can say connected (from connection.update) before the session-status report of it is stored.
+  const connectedReport = () => world.ledger("stubborn").some((e) => e.source === "session-status" && e.data.status === "connected");
+  await world.until("the connected session-status report", () => (connectedReport() ? true : undefined));
   const before = world.ledger("stubborn").filter((e) => e.source === "session-status").length;
   await world.sim.pause();
   try {
