@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Browsers, type UserFacingSocketConfig, WA_CERT_DETAILS, type WASocket } from '@whiskeysockets/baileys';
-import pino from 'pino';
 import { createSimulator, type Simulator } from '../../src/simulator/create-simulator.ts';
 import { parseQr } from '../../src/simulator/control/qr-code.ts';
 import { controlScan, pushedQr, type QrSource, scanUntilLinked } from '../support/link-by-qr.ts';
@@ -17,19 +16,7 @@ const REAL_WA_ROOT = Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY);
 const stock = await importStockBaileys();
 
 /** A socket of stock rc14, configured as startClient configures the patched one. */
-const startStockClient = (sim: SimEndpoint, auth: Pick<MemoryAuth, 'creds' | 'keys'>, config: Partial<UserFacingSocketConfig> = {}): WASocket => {
-  stock.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
-  const sock = stock.default({
-    waWebSocketUrl: sim.url,
-    auth,
-    logger: pino({ level: process.env.SIM_TEST_LOG ?? 'silent' }),
-    browser: Browsers.ubuntu('Chrome'),
-    markOnlineOnConnect: false,
-    ...config,
-  });
-  sock.ev.on('creds.update', (update) => Object.assign(auth.creds, update));
-  return sock;
-};
+const startStockClient = (sim: SimEndpoint, auth: Pick<MemoryAuth, 'creds' | 'keys'>, config: Partial<UserFacingSocketConfig> = {}): WASocket => startClient(sim, auth, config, stock);
 
 /** Every QR a socket showed, in order. */
 const qrLog = (sock: WASocket): string[] => {

@@ -55,9 +55,13 @@ export const memoryAuth = (): MemoryAuth => {
 export type SimEndpoint = Pick<Simulator, 'url' | 'rootPublicKey'>;
 
 /** Bare Baileys pointed at the simulator and trusting its root key. */
-export const startClient = (sim: SimEndpoint, auth: Pick<MemoryAuth, "creds" | "keys">, config: Partial<UserFacingSocketConfig> = {}): WASocket => {
-  WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
-  const sock = makeWASocket({
+/** A build of Baileys to run: the patched one the gateway uses (default), or stock rc14 (tests/support/stock-baileys.ts). */
+export type BaileysBuild = { default: typeof makeWASocket; WA_CERT_DETAILS: typeof WA_CERT_DETAILS };
+const PATCHED: BaileysBuild = { default: makeWASocket, WA_CERT_DETAILS };
+
+export const startClient = (sim: SimEndpoint, auth: Pick<MemoryAuth, "creds" | "keys">, config: Partial<UserFacingSocketConfig> = {}, baileys: BaileysBuild = PATCHED): WASocket => {
+  baileys.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
+  const sock = baileys.default({
     waWebSocketUrl: sim.url,
     auth,
     logger: pino({ level: process.env.SIM_TEST_LOG ?? 'silent' }),
