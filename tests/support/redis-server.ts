@@ -7,6 +7,8 @@ export interface TestRedis {
   url: string;
   socket: string;
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP) for `ms`, then lets it go on (SIGCONT): an outage with connections left open. */
+  pause(ms: number): Promise<void>;
 }
 
 /** A private redis-server on a unix socket, for tests that need an external REDIS_URL. */
@@ -25,6 +27,14 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
       proc.kill("SIGTERM");
       await proc.exited;
       dir.remove();
+    },
+    async pause(ms) {
+      proc.kill("SIGSTOP");
+      try {
+        await Bun.sleep(ms);
+      } finally {
+        proc.kill("SIGCONT");
+      }
     },
   };
 }
