@@ -1,5 +1,4 @@
 import type { Static } from "elysia";
-import type { Command } from "../../contracts/worker-api/commands.ts";
 import type { ErrorCode } from "../../contracts/worker-api/error-codes.ts";
 import type { HeartbeatBody, RegisterBody } from "../../contracts/worker-api/workers.ts";
 
@@ -58,8 +57,9 @@ export class CoordinatorClient {
     return { assignedSessions: reply.data?.assignedSessions ?? [] };
   }
 
-  async heartbeat(workerId: string, body: Static<typeof HeartbeatBody>): Promise<{ commands: Command[] }> {
-    const reply = (await this.call("PUT", `/api/v1/workers/${encodeURIComponent(workerId)}/heartbeat`, body)) as { data?: { commands?: Command[] } };
+  /** The commands as sent, unchecked: the link validates each against the schema (a newer coordinator may send more kinds). */
+  async heartbeat(workerId: string, body: Static<typeof HeartbeatBody>): Promise<{ commands: unknown[] }> {
+    const reply = (await this.call("PUT", `/api/v1/workers/${encodeURIComponent(workerId)}/heartbeat`, body)) as { data?: { commands?: unknown[] } };
     return { commands: reply.data?.commands ?? [] };
   }
 

@@ -1,5 +1,6 @@
+import { Value } from "@sinclair/typebox/value";
 import type { Static } from "elysia";
-import type { Command } from "../../contracts/worker-api/commands.ts";
+import { Command } from "../../contracts/worker-api/commands.ts";
 import type { LiveWorkerStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { RegisterBody } from "../../contracts/worker-api/workers.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -127,7 +128,26 @@ export class CoordinatorLink {
       ackCommandIds: acks,
     });
     this.acks = this.acks.filter((id) => !acks.includes(id));
-    for (const command of commands) this.handle(command);
+    for (const command of commands) {
+      if (Value.Check(Command, command)) this.handle(command);
+      else this.ignore(command);
+    }
+  }
+
+  /**
+   * A command this worker does not know (or a malformed one): never guessed at (it once fell through to a
+   * delete). Logged once and acknowledged, so the coordinator stops sending it.
+   */
+  private ignore(command: unknown): void {
+    const id = typeof command === "object" && command !== null && "commandId" in command && typeof command.commandId === "string" ? command.commandId : undefined;
+    if (id !== undefined && this.done.has(id)) {
+      if (!this.acks.includes(id)) this.acks.push(id);
+      return;
+    }
+    this.deps.log.warn({ command }, "ignoring a coordinator command this worker does not understand");
+    if (id === undefined) return;
+    this.done.add(id);
+    this.acks.push(id);
   }
 
   private handle(command: Command): void {
