@@ -9,7 +9,6 @@ import { fetchMedia } from "../media/download.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { WhatsAppDriver } from "../whatsapp/driver.ts";
 import { createWorkerExecutor } from "./jobs/worker-executor.ts";
-import { startRenewalLoop } from "./ownership/renewal-loop.ts";
 import { SessionLeases } from "./ownership/session-lease.ts";
 import { DurableOutbox } from "./reporting/durable-outbox.ts";
 import type { Reporter } from "./reporting/reporter.ts";
@@ -75,7 +74,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     await Promise.all([host.renewLeases(), runtime.renew()]);
   };
   await renew();
-  const renewal = startRenewalLoop(renew, leaseTtlMs / 3, log);
+  const renewal = setInterval(() => void renew().catch((err: unknown) => log.warn({ err }, "lease renewal failed")), leaseTtlMs / 3);
 
   const mediaPolicy = { maxBytes: config.maxMediaBytes, allowPrivateUrls: config.allowPrivateMediaUrls };
   const executor = createWorkerExecutor(host, reporter, (media) => fetchMedia(media, mediaPolicy));
@@ -106,7 +105,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       if ((await Promise.race([closed.then(() => true), Bun.sleep(graceMs / 2).then(() => false)])) === false) await consumer.close(true);
       await runtime.beforeShutdown();
       await host.shutdown(runtime.handOverOnShutdown);
-      renewal.stop();
+      clearInterval(renewal);
       reporter.worker("worker_stopping", { reason: "shutdown" });
       await outbox.stop(Math.max(0, deadline - Date.now() - 1000));
       await runtime.afterShutdown();

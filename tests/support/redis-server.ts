@@ -7,8 +7,6 @@ export interface TestRedis {
   url: string;
   socket: string;
   stop(): Promise<void>;
-  /** Freezes the server (SIGSTOP) for `ms`, then lets it go on (SIGCONT): an outage with connections left open. */
-  pause(ms: number): Promise<void>;
 }
 
 /** A private redis-server on a unix socket, for tests that need an external REDIS_URL. */
@@ -27,14 +25,6 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
       proc.kill("SIGTERM");
       await proc.exited;
       dir.remove();
-    },
-    async pause(ms) {
-      proc.kill("SIGSTOP");
-      try {
-        await Bun.sleep(ms);
-      } finally {
-        proc.kill("SIGCONT");
-      }
     },
   };
 }

@@ -12,8 +12,7 @@ export interface Fence {
   epoch: number;
 }
 
-/** `sentAt`: when the request that took the lease left, so the lease holds at least until sentAt + TTL. */
-type Acquired = { ok: true; fence: Fence; sentAt: number } | { ok: false; holder: string };
+type Acquired = { ok: true; fence: Fence } | { ok: false; holder: string };
 
 // The value is "<workerId>|<instance>|<epoch>". A lease held by the same
 // workerId but another instance is taken over at once: that is this worker
@@ -74,10 +73,9 @@ export class SessionLeases {
   }
 
   private async tryAcquire(sessionId: string): Promise<Acquired> {
-    const sentAt = Date.now();
     const [ok, value] = (await ACQUIRE.run(this.redis, [leaseKey(sessionId), epochKey(sessionId)], [this.owner.workerId, this.owner.instanceId, this.ttlMs])) as [number, string];
     if (ok !== 1) return { ok: false, holder: value.split("|")[0] ?? value };
-    return { ok: true, fence: { key: leaseKey(sessionId), token: value, epoch: Number(value.split("|").at(-1)) }, sentAt };
+    return { ok: true, fence: { key: leaseKey(sessionId), token: value, epoch: Number(value.split("|").at(-1)) } };
   }
 
   /** False when the lease was lost (expired and taken, or deleted): stop using the session at once. */

@@ -71,10 +71,6 @@ export class SessionHost {
     if (this.runners.size >= this.deps.maxSessions) throw new JobFailure("SESSION_NOT_CONNECTED", `this worker already hosts MAX_SESSIONS (${this.deps.maxSessions}) sessions`);
     const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
     if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
-    // Checked again after the wait: a second runner beside one started meanwhile would be a second socket
-    // (under the same lease, which this instance's acquire hands back, so it is not released here).
-    const raced = this.runners.get(sessionId);
-    if (raced && !raced.isEnded) return raced.state;
     // The wait may have outlasted a drain or a shutdown.
     if (!this.accepting) {
       await this.deps.leases.release(acquired.fence);
@@ -91,7 +87,6 @@ export class SessionHost {
       authKey: this.deps.authKey,
       reporter: this.deps.reporter,
       policy: this.deps.policy,
-      fenceAfterMs: Math.floor((this.deps.leases.ttlMs * 2) / 3),
       log,
       onIncoming: (n) => (this.messageCount += n),
       onEnd: (keepMembership) => {
@@ -106,7 +101,7 @@ export class SessionHost {
     await this.deps.redis.sadd(this.membersKey, sessionId);
     if (!running) this.deps.reporter.session(sessionId, { kind: "created" });
     try {
-      return await runner.start(pairingPhone, this.deps.startWaitMs ?? 15_000, acquired.sentAt);
+      return await runner.start(pairingPhone, this.deps.startWaitMs ?? 15_000);
     } catch (err) {
       await runner.stop("disconnected", "could not start").catch(() => undefined);
       throw err;
@@ -207,36 +202,20 @@ export class SessionHost {
   }
 
   /**
-   * Keeps every lease alive; each confirmation lets its runner keep its socket
-   * open a while longer (runners close theirs when none comes in time). A
-   * session whose lease lapsed is dropped here at once and started again under
-   * a new lease, after its earlier tasks, unless another worker took it (a
-   * Redis outage longer than the lease, say, loses nothing).
+   * Keeps every lease alive. A session whose lease lapsed is dropped here at
+   * once; it is started again under a new lease unless another worker took
+   * it (a Redis outage longer than the lease, say, loses nothing).
    */
   async renewLeases(): Promise<void> {
     await Promise.all(
       [...this.runners.values()].map(async (runner) => {
-        const sentAt = Date.now();
-        const held = await this.deps.leases.renew(runner.fence).catch((err: unknown) => {
-          // Unknown, not lost: the runner's fence closes the socket if this goes on.
-          this.deps.log.debug({ err: String(err), sessionId: runner.sessionId }, "could not renew a lease");
-          return undefined;
-        });
-        if (held === undefined) return;
-        if (held) return runner.leaseConfirmed(sentAt);
+        if (await this.deps.leases.renew(runner.fence).catch(() => true)) return;
         runner.abandon();
-        void this.serialize(runner.sessionId, () => this.regain(runner.sessionId)).catch((err: unknown) =>
-          this.deps.log.warn({ err: String(err), sessionId: runner.sessionId }, "session lease lost and not regained"),
-        );
+        // Moved away while this worker was cut off: nothing to take back.
+        if (this.deps.placedHere && !(await this.deps.placedHere(runner.sessionId).catch(() => false))) return;
+        await this.start(runner.sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId: runner.sessionId }, "session lease lost and not regained"));
       }),
     );
-  }
-
-  private async regain(sessionId: string): Promise<void> {
-    if (this.isRunning(sessionId) || this.heldBack(sessionId) || !this.accepting) return;
-    // Moved away while this worker was cut off: nothing to take back.
-    if (this.deps.placedHere && !(await this.deps.placedHere(sessionId))) return;
-    await this.start(sessionId);
   }
 
   /**

@@ -29,11 +29,6 @@ interface SessionRunnerDeps {
   reporter: Reporter;
   policy: ReconnectPolicy;
   log: Logger;
-  /**
-   * How long after a lease confirmation was sent the socket may stay open without a newer one: less
-   * than the lease's TTL, so a worker cut off from Redis closes it before another worker can take over.
-   */
-  fenceAfterMs: number;
   /** Called once, when the runner ends for good (stopped, deleted, logged out, gave up, lost its lease). */
   onEnd(keepMembership: boolean): void;
   /** Counts incoming messages for the heartbeat. */
@@ -63,10 +58,6 @@ export class SessionRunner {
   private qrCount = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
-  /** Closed because the lease could not be confirmed in time; opens again on the next confirmation. */
-  private fenced = false;
-  private confirmedAt = 0;
-  private fenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Settles when the current socket has emitted its close: until then WhatsApp may still see it. */
   private socketClosed: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<() => void>();
@@ -87,12 +78,8 @@ export class SessionRunner {
     return this.ended;
   }
 
-  /**
-   * Opens the first socket and resolves with the first settled state (or the current one after `waitMs`).
-   * `leaseSentAt`: when the request that took the lease left.
-   */
-  async start(pairingPhone: string | undefined, waitMs: number, leaseSentAt: number): Promise<RunnerState> {
-    this.leaseConfirmed(leaseSentAt);
+  /** Opens the first socket and resolves with the first settled state (or the current one after `waitMs`). */
+  async start(pairingPhone: string | undefined, waitMs: number): Promise<RunnerState> {
     this.auth = await useRedisAuthState(this.deps.redis, this.sessionId, this.deps.authKey, this.deps.fence);
     this.setState("connecting");
     this.report({ kind: "status", status: "connecting" });
@@ -146,37 +133,6 @@ export class SessionRunner {
     await closed;
   }
 
-  /**
-   * A renewal sent at `sentAt` found the lease still ours: the socket may stay open until `fenceAfterMs`
-   * after it, and one closed by the fence opens again. A confirmation older than the last proves nothing.
-   */
-  leaseConfirmed(sentAt: number): void {
-    if (this.ended || sentAt <= this.confirmedAt) return;
-    this.confirmedAt = sentAt;
-    clearTimeout(this.fenceTimer);
-    const left = sentAt + this.deps.fenceAfterMs - Date.now();
-    if (left <= 0) return this.selfFence();
-    this.fenceTimer = setTimeout(() => this.selfFence(), left);
-    if (!this.fenced) return;
-    this.fenced = false;
-    this.deps.log.info({ sessionId: this.sessionId }, "the session's lease is renewed again; reconnecting");
-    this.open();
-  }
-
-  /**
-   * The lease may lapse soon and this worker cannot tell whether it still holds it (Redis unreachable):
-   * close the socket now, before another worker could log in beside it (DESIGN invariant 1).
-   */
-  private selfFence(): void {
-    if (this.ended || this.fenced) return;
-    this.fenced = true;
-    this.deps.log.warn({ sessionId: this.sessionId, fenceAfterMs: this.deps.fenceAfterMs }, "could not renew the session's lease in time; closing its socket until it is renewed");
-    clearTimeout(this.retryTimer);
-    void this.closeSocket();
-    this.setState("reconnecting");
-    this.report({ kind: "status", status: "reconnecting" });
-  }
-
   /** The lease went to someone else: stop touching the session at once, and report nothing more. */
   abandon(): void {
     if (this.ended) return;
@@ -188,7 +144,7 @@ export class SessionRunner {
 
   private open(pairingPhone?: string, justPaired = false): void {
     const auth = this.auth;
-    if (!auth || this.ended || this.fenced) return;
+    if (!auth || this.ended) return;
     let closed = (): void => undefined;
     this.socketClosed = new Promise((resolve) => (closed = resolve));
     const onEvent = (event: DriverEvent): void => {
@@ -329,7 +285,6 @@ export class SessionRunner {
     this.ended = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.calmTimer);
-    clearTimeout(this.fenceTimer);
     const release = () => this.deps.onEnd(keepMembership);
     if (erasing) void erasing.then(release, release);
     else release();
