@@ -79,13 +79,14 @@ export function authGate(routes: AnyElysia["routes"], credentials: Credentials, 
     apiKeyHeader: credentials.integrator ? sha256(credentials.integrator) : undefined,
     workerToken: credentials.worker ? sha256(credentials.worker) : undefined,
   };
-  const find = (method: string, path: string): Rule | undefined => {
-    let best: Rule | undefined;
-    for (const rule of rules) {
-      if ((rule.method === method || rule.method === "ALL") && rule.pattern.test(path) && (!best || rule.weight > best.weight)) best = rule;
-    }
-    return best;
-  };
+  // It runs on every request: the rules are grouped by method once, most specific first, so a lookup
+  // tests only its method's patterns and stops at the first match.
+  const byMethod = new Map<string, Rule[]>();
+  for (const method of new Set(rules.map((r) => r.method))) {
+    byMethod.set(method, rules.filter((r) => r.method === method || r.method === "ALL").sort((a, b) => b.weight - a.weight));
+  }
+  const anyMethod = rules.filter((r) => r.method === "ALL").sort((a, b) => b.weight - a.weight);
+  const find = (method: string, path: string): Rule | undefined => (byMethod.get(method) ?? anyMethod).find((rule) => rule.pattern.test(path));
   return (request: Request): void => {
     const method = request.method === "HEAD" ? "GET" : request.method;
     const rule = find(method, new URL(request.url).pathname);
