@@ -19,6 +19,7 @@ const WRITERS: Record<string, string> = {
   webhook_attempts: "webhooks/sqlite-delivery-store.ts",
   placement_history: "placement/sqlite-placement-history-store.ts",
   gateway_meta: "platform/db/sqlite-gateway-meta-store.ts",
+  api_keys: "api-keys/sqlite-api-key-store.ts",
 };
 
 const sources = [...new Bun.Glob("**/*.ts").scanSync(SRC)].sort().map((path) => ({ path, text: readFileSync(join(SRC, path), "utf8") }));

@@ -7,6 +7,7 @@ import m3 from "../../../drizzle/0003_metrics_time_by_id.sql" with { type: "text
 import m4 from "../../../drizzle/0004_events_webhooks.sql" with { type: "text" };
 import m5 from "../../../drizzle/0005_parked_deliveries_index.sql" with { type: "text" };
 import m6 from "../../../drizzle/0006_placement.sql" with { type: "text" };
+import m7 from "../../../drizzle/0007_api_keys.sql" with { type: "text" };
 
 export const MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795225317957, breakpoints: true, sql: m0 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0004_events_webhooks", when: 1795227813098, breakpoints: true, sql: m4 },
   { tag: "0005_parked_deliveries_index", when: 1795229325029, breakpoints: true, sql: m5 },
   { tag: "0006_placement", when: 1795231196733, breakpoints: true, sql: m6 },
+  { tag: "0007_api_keys", when: 1796317872472, breakpoints: true, sql: m7 },
 ];
