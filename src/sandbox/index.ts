@@ -25,6 +25,9 @@ export async function startSandbox(config: Pick<Config, "dataDir" | "simSeed">, 
   const sim = await createSimulator({
     port: 0,
     hostname: SANDBOX_HOST,
+    // Only the gateway's /sim, behind the API key, reaches the control API; the simulator's own
+    // loopback port serves the WhatsApp socket alone.
+    controlHttp: false,
     seed: config.simSeed,
     statePath: join(config.dataDir, "sandbox", "simulator-state.json"),
     onError: (message) => log.warn({ simulatorError: message }, "sandbox simulator handler failed"),

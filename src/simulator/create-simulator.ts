@@ -59,6 +59,12 @@ export interface SimulatorOptions {
   readonly onError?: (message: string) => void;
   /** `lid` (default): 1:1 traffic addressed as WhatsApp does today; `pn`: the older phone-number addressing. */
   readonly addressing?: Addressing;
+  /**
+   * Serve the control API under `/sim` on the simulator's own port (default true). Whoever mounts
+   * `controlApp` behind a credential instead (the gateway's `--sandbox`) sets false: a loopback port
+   * is open to every local user, and the control API reads inboxes and scans QRs with no key.
+   */
+  readonly controlHttp?: boolean;
 }
 
 export interface Simulator {
@@ -89,6 +95,8 @@ export interface Simulator {
 
 const DEFAULT_RECEIPTS: ReceiptSettings = { deliveredDelayMs: 50, readDelayMs: 50, lose: false };
 
+const notFound = async (): Promise<Response> => Response.json({ success: false, error: 'not found', code: 'NOT_FOUND' }, { status: 404 });
+
 /** Builds and starts a WhatsApp simulator. Nothing runs until this is called. */
 export const createSimulator = async (options: SimulatorOptions = {}): Promise<Simulator> => {
   const seed = options.seed ?? 'wa-sim';
@@ -114,7 +122,7 @@ export const createSimulator = async (options: SimulatorOptions = {}): Promise<S
   const control = new SimControl(ctx);
   const release = quietLibsignal();
   const api = controlApi({ control, restart: () => restart() });
-  const fetch = (request: Request): Promise<Response> => api.handle(request);
+  const fetch = options.controlHttp === false ? notFound : (request: Request): Promise<Response> => api.handle(request);
   let server: Server<unknown> | undefined = startWsServer(ctx, { port: options.port ?? 0, hostname, fetch });
   const port = server.port ?? 0;
 

@@ -50,6 +50,25 @@ test("the simulator's control API sits under /sim, behind the API key", async ()
   expect((await call("GET", "/sim/accounts")).status).toBe(200);
 });
 
+test("the simulator's own port serves only the WhatsApp socket: no /sim there, with or without a key", async () => {
+  // Any local user can reach the simulator's loopback port; its inboxes and QR scans must only be reachable
+  // through the gateway's /sim, which checks the API key.
+  const started = gateway.logs.find((l) => String(l.msg).startsWith("SANDBOX MODE"));
+  const simulatorHttp = String(started?.waUrl).replace(/^ws:/, "http:").replace(/\/ws\/chat$/, "");
+  expect(simulatorHttp).toStartWith("http://127.0.0.1:");
+  for (const key of [null, API_KEY]) {
+    const headers = { ...(key && { "x-api-key": key }), "content-type": "application/json" };
+    const accounts = await fetch(`${simulatorHttp}/sim/accounts`, { headers });
+    expect(accounts.status).toBe(404);
+    expect(await accounts.json()).toEqual({ success: false, error: "not found", code: "NOT_FOUND" });
+    const made = await fetch(`${simulatorHttp}/sim/accounts`, { method: "POST", headers, body: JSON.stringify({ name: "Intruder" }) });
+    expect(made.status).toBe(404);
+    const scan = await fetch(`${simulatorHttp}/sim/pairings/scan`, { method: "POST", headers, body: JSON.stringify({ phone: "1", qr: "x" }) });
+    expect(scan.status).toBe(404);
+  }
+  expect((await call<unknown[]>("GET", "/sim/accounts")).data.some((a) => JSON.stringify(a).includes("Intruder"))).toBe(false);
+});
+
 test("a whole demo with no phone: create a session, scan its QR with a simulated phone, send an image through the media host", async () => {
   const owner = (await call<{ phone: string }>("POST", "/sim/accounts", { name: "Demo Shop" })).data;
   const friend = (await call<{ phone: string; jid: string }>("POST", "/sim/accounts", { name: "Friend" })).data;
