@@ -17,8 +17,12 @@ const JS = "text/javascript; charset=utf-8";
 
 export const INDEX_HTML = index;
 
-/** What /dashboard/<name> serves: the ES modules and the stylesheet the page loads. */
-export const ASSETS: Record<string, { body: string; type: string }> = {
+/**
+ * What /dashboard/<name> serves: the ES modules and the stylesheet the page loads. A Map, not an object
+ * literal, because the name comes from the URL and an object would also answer "constructor", "__proto__"
+ * and the rest of Object.prototype.
+ */
+export const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map(Object.entries({
   "app.css": { body: css, type: "text/css; charset=utf-8" },
   "api.js": { body: api, type: JS },
   "app.js": { body: app, type: JS },
@@ -30,4 +34,4 @@ export const ASSETS: Record<string, { body: string; type: string }> = {
   "sessions.js": { body: sessions, type: JS },
   "webhooks.js": { body: webhooks, type: JS },
   "workers.js": { body: workers, type: JS },
-};
+}));

@@ -29,7 +29,7 @@ export function dashboardRoutes(opts: { info: DashboardInfo }) {
     .get(
       "/dashboard/:file",
       ({ params }) => {
-        const asset = ASSETS[params.file];
+        const asset = ASSETS.get(params.file);
         if (!asset) throw new AppError(404, "NOT_FOUND", `No dashboard file "${params.file}"`);
         return new Response(asset.body, { headers: { "content-type": asset.type, "cache-control": "no-cache", ...SECURITY_HEADERS } });
       },
