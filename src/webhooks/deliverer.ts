@@ -59,8 +59,6 @@ export class Deliverer {
     if (!loaded || loaded.delivery.status !== "pending") return;
     const { delivery, event } = loaded;
     if (job.data.released) gate.arrived(delivery.target);
-    const target = this.resolve(delivery.target, event.sessionId);
-    if (typeof target === "string") return store.settle(delivery.id, "cancelled", target, this.now());
 
     if (!(await gate.acquire(delivery.target, delivery.attempts > 0 || job.data.probe === true))) {
       gate.parked(delivery.target);
@@ -69,6 +67,14 @@ export class Deliverer {
     let outcome: Outcome = "failed";
     let retryAtMs: number | undefined;
     try {
+      // Resolved once a slot is held, not before: the wait for it may outlast the receiver (a 410 from one of the
+      // POSTs it waited for retires the target), and a delivery queued for a retired target is dropped, not sent.
+      const target = this.resolve(delivery.target, event.sessionId);
+      if (typeof target === "string") {
+        // Nothing was tried, and a retired receiver has nothing held back for it: no failure to remember.
+        outcome = "ok";
+        return await store.settle(delivery.id, "cancelled", target, this.now());
+      }
       if (this.now() >= delivery.horizonAt) {
         outcome = "dead";
         return await store.settle(delivery.id, "dead", "retry horizon reached", this.now());

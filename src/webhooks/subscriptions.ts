@@ -4,6 +4,7 @@ import type { SubscriptionRow } from "./schema.ts";
 import type { WebhookSubscriptionStore } from "./webhook-subscription-store.ts";
 
 const GLOBAL_ID = "global";
+const DISABLED_BY_API = "disabled through the API";
 
 interface SubscriptionInput {
   url?: string;
@@ -30,8 +31,8 @@ export class SubscriptionStore {
   constructor(
     private readonly rows: WebhookSubscriptionStore,
     private readonly now: () => number = Date.now,
-    /** Called with a subscription id when it stops taking deliveries (disabled or deleted). */
-    private readonly onRetired: (id: string) => void = () => {},
+    /** Called with a subscription id when it stops taking deliveries (disabled or deleted), and why. */
+    private readonly onRetired: (id: string, reason: string) => void = () => {},
   ) {
     this.reload();
   }
@@ -87,11 +88,11 @@ export class SubscriptionStore {
     if (input.description !== undefined) set.description = input.description;
     if (input.enabled !== undefined) {
       set.enabled = input.enabled;
-      set.disabledReason = input.enabled ? null : "disabled through the API";
+      set.disabledReason = input.enabled ? null : DISABLED_BY_API;
     }
     this.rows.update(id, set);
     this.reload();
-    if (current.enabled && input.enabled === false) this.onRetired(id);
+    if (current.enabled && input.enabled === false) this.onRetired(id, `the subscription was ${DISABLED_BY_API}`);
     return this.get(id);
   }
 
@@ -99,14 +100,15 @@ export class SubscriptionStore {
     if (this.get(id).kind === "global") throw new AppError(409, "SUBSCRIPTION_FROM_CONFIG", "The global subscription comes from WEBHOOK_URL; unset it there, or disable it");
     this.rows.delete(id);
     this.reload();
-    this.onRetired(id);
+    this.onRetired(id, "the subscription was deleted");
   }
 
   /** The receiver answered 410 Gone: it wants no more. */
   disableGone(id: string, url: string): void {
-    this.rows.update(id, { enabled: false, disabledReason: `${url} answered 410 Gone`, updatedAt: this.now() });
+    const reason = `${url} answered 410 Gone`;
+    this.rows.update(id, { enabled: false, disabledReason: reason, updatedAt: this.now() });
     this.reload();
-    this.onRetired(id);
+    this.onRetired(id, reason);
   }
 
   /**
@@ -126,7 +128,7 @@ export class SubscriptionStore {
       this.rows.update(GLOBAL_ID, { url, secret, ...(moved && { enabled: true, disabledReason: null }), updatedAt: at });
     }
     this.reload();
-    if (current && url === undefined) this.onRetired(GLOBAL_ID);
+    if (current && url === undefined) this.onRetired(GLOBAL_ID, "WEBHOOK_URL was unset");
   }
 
   private reload(): void {

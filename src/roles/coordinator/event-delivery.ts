@@ -71,7 +71,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const { db, settings, log } = deps;
   const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
   const deliveries = new SqliteDeliveryStore(db.sqlite, db.orm, deps.ledger);
-  const subscriptions = new SubscriptionStore(new SqliteWebhookSubscriptionStore(db.orm), Date.now, (id) => deliveries.cancelPending(id, "the subscription was disabled or deleted", Date.now()));
+  const subscriptions = new SubscriptionStore(new SqliteWebhookSubscriptionStore(db.orm), Date.now, (id, reason) => deliveries.cancelPending(id, reason, Date.now()));
   subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
   const sessionUrls = new SqliteSessionStore(db);
   const queue = new DeliveryQueue(deps.redis, deps.redisUrl, `webhook-deliveries-${deps.instanceId}`);
