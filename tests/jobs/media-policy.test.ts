@@ -10,6 +10,25 @@ describe("addresses", () => {
     const refused = ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.10", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd12:3456::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "not-an-ip"];
     for (const a of refused) expect([a, isPublicAddress(a)]).toEqual([a, false]);
   });
+
+  test("6to4 (2002::/16) is judged by the IPv4 address in bits 16 to 48", () => {
+    for (const a of ["2002:808:808::1", "2002:5db8:d70e::", "2002:0808:0808:1234:5678:9abc:def0:1"]) expect([a, isPublicAddress(a)]).toEqual([a, true]);
+    // 127.0.0.1, 10.0.0.1, 192.168.1.1, 169.254.169.254, 0.0.0.0, 100.64.0.1, 224.0.0.1
+    const refused = ["2002:7f00:1::", "2002:7f00:0001:ffff::1", "2002:a00:1::", "2002:c0a8:101::1", "2002:a9fe:a9fe::", "2002::", "2002:6440:1::", "2002:e000:1::"];
+    for (const a of refused) expect([a, isPublicAddress(a)]).toEqual([a, false]);
+  });
+
+  test("NAT64: the well-known prefix 64:ff9b::/96 is judged by its IPv4 address; local-use 64:ff9b:1::/48 is private", () => {
+    for (const a of ["64:ff9b::808:808", "64:ff9b::8.8.8.8", "64:ff9b::5db8:d70e"]) expect([a, isPublicAddress(a)]).toEqual([a, true]);
+    const refused = ["64:ff9b::7f00:1", "64:ff9b::127.0.0.1", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::808:808", "64:ff9b:1::8.8.8.8", "64:ff9b:1:ffff::1", "64:ff9b:1::"];
+    for (const a of refused) expect([a, isPublicAddress(a)]).toEqual([a, false]);
+  });
+
+  test("IPv6 outside global unicast 2000::/3, documentation ranges and IPv4-mapped spellings", () => {
+    const refused = ["::7f00:1", "::127.0.0.1", "::ffff:0:7f00:1", "100::1", "2001:db8::1", "3fff::1", "ff02::1", "fec0::1", "fe80::1%eth0", "::ffff:7f00:1", "0:0:0:0:0:ffff:a9fe:a9fe"];
+    for (const a of refused) expect([a, isPublicAddress(a)]).toEqual([a, false]);
+    for (const a of ["::ffff:8.8.8.8", "::ffff:808:808", "2a00:1450:4001::200e", "2001:4860:4860::8888"]) expect([a, isPublicAddress(a)]).toEqual([a, true]);
+  });
 });
 
 describe("base64 media", () => {
