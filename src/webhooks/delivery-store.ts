@@ -53,6 +53,12 @@ export interface DeliveryStore {
   fanOut(events: LedgerRow[], deliveries: NewDelivery[], now: number, horizonMs: number): QueuedDelivery[];
   /** After a restart: every pending delivery, to queue again (the queue drops the ones it still holds). Parked ones get a new generation. */
   pending(pageSize?: number): Generator<QueuedDelivery[]>;
+  /**
+   * Pending deliveries that should have a queue job (not parked) and have not
+   * changed since `before`, after the id `after`, in id order: the ones to
+   * check against the queue in case Redis lost their jobs.
+   */
+  idleQueued(before: number, after: string, limit: number): (QueuedDelivery & { target: string })[];
   /** The delivery and its event, if both still exist. */
   load(id: string): { delivery: LoadedDelivery; event: LedgerRow } | undefined;
   /** Records one attempt and where it leaves the delivery; resolves once committed. */

@@ -13,6 +13,8 @@ interface DeliveryJobData {
 }
 export type DeliveryJob = Job<DeliveryJobData>;
 
+const jobIdOf = (r: QueuedDelivery): string => `${r.id}-${r.generation}`;
+
 /** Ask the queue to try again later, without counting a failure. */
 export async function retryAt(job: DeliveryJob, token: string | undefined, at: number): Promise<never> {
   await job.moveToDelayed(at, token);
@@ -46,10 +48,23 @@ export class DeliveryQueue {
           name: "deliver",
           data: { id: r.id, ...flags },
           // The generation makes a redelivery a new job; the same generation queued twice (after a restart) is one job.
-          opts: { jobId: `${r.id}-${r.generation}`, attempts: 5, backoff: { type: "fixed", delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+          opts: { jobId: jobIdOf(r), attempts: 5, backoff: { type: "fixed", delay: 5000 }, removeOnComplete: true, removeOnFail: true },
         })),
       );
     }
+  }
+
+  /** Those of `rows` whose job is not in the queue (waiting, delayed or active), e.g. because Redis lost its data. */
+  async missing<T extends QueuedDelivery>(rows: T[]): Promise<T[]> {
+    if (rows.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const r of rows) pipe.exists(this.queue.toKey(jobIdOf(r)));
+    const answers = (await pipe.exec()) ?? [];
+    return rows.filter((_, i) => {
+      const [err, exists] = answers[i] ?? [null, 1];
+      if (err) throw err;
+      return exists === 0;
+    });
   }
 
   /**

@@ -95,6 +95,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
   }
 
+  idleQueued(before: number, after: string, limit: number): (QueuedDelivery & { target: string })[] {
+    this.writes.flush();
+    const d = webhookDeliveries;
+    return this.orm
+      .select({ id: d.id, generation: d.generation, horizonAt: d.horizonAt, target: d.target })
+      .from(d)
+      .where(and(eq(d.status, "pending"), eq(d.parked, false), lt(d.updatedAt, before), gt(d.id, after)))
+      .orderBy(d.id)
+      .limit(limit)
+      .all();
+  }
+
   load(id: string): { delivery: LoadedDelivery; event: LedgerRow } | undefined {
     const delivery = this.statements.load.get(id);
     const event = delivery && this.ledger.at(delivery.eventPosition);

@@ -13,6 +13,7 @@ import { Deliverer } from "../../webhooks/deliverer.ts";
 import { SqliteDeliveryStore } from "../../webhooks/sqlite-delivery-store.ts";
 import { Dispatcher } from "../../webhooks/dispatcher.ts";
 import { DeliveryGate } from "../../webhooks/gate.ts";
+import { LostJobSweeper } from "../../webhooks/lost-job-sweeper.ts";
 import { webhookRoutes } from "../../webhooks/index.ts";
 import { DeliveryQueue } from "../../webhooks/queue.ts";
 import { WebhookService } from "../../webhooks/service.ts";
@@ -88,6 +89,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
     log,
   });
   const service = new WebhookService({ subscriptions, deliveries, sessionUrls, queue, urlPolicy, horizonMs: settings.webhookRetryHorizonMs });
+  const sweeper = new LostJobSweeper({ store: deliveries, queue, log });
   const retention = new EventRetention({ ledger: deps.ledger, deliveries }, settings.eventRetentionMs);
   let stopListening = () => {};
   let retentionTimer: { stop(): void } | undefined;
@@ -106,11 +108,13 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
       stopListening = deps.ledger.onAppend(dispatcher.kick);
       await dispatcher.start();
       queue.start(deliverer.process, settings.webhookConcurrency);
+      sweeper.start();
     },
     async stop() {
       stopListening();
       retentionTimer?.stop();
       dispatcher.stop();
+      sweeper.stop();
       await queue.close();
       deliveries.flush();
     },
