@@ -19,3 +19,10 @@ export const placementChannel = (workerId: string): string => `wag:placement-cha
  * that fences the sessions, not from the slower, HTTP-borne heartbeat.
  */
 export const aliveKey = (workerId: string): string => `wag:alive:{${workerId}}`;
+
+/**
+ * The name a worker gives its Redis connection (the one its leases are renewed
+ * on). Redis drops it the moment the process dies, seconds before the leases
+ * lapse, so the coordinator can tell at once that nothing serves its sessions.
+ */
+export const workerConnectionName = (workerId: string): string => `wa-gateway:worker:${workerId}`;

@@ -76,7 +76,7 @@ export interface SessionStore {
   /** Applies a worker's report, creating a session not heard of yet. Throws 409 STALE_EPOCH for an older epoch. */
   applyReport(report: SessionReport): void;
   /** Records where the coordinator placed the session (null: nowhere), with the status that decision implies. */
-  place(sessionId: string, placedOn: string | null, at: number, status?: "pending_capacity" | "reconnecting"): void;
+  place(sessionId: string, placedOn: string | null, at: number, status?: SessionStatus): void;
   /** Shows every session placed on a departed worker as disconnected, except those in `except`. */
   disconnectPlacedOn(workerId: string, lastError: string, at: number, except: readonly SessionStatus[]): void;
   /** Sets or clears a session's URL; false if there is no such (live) session. */

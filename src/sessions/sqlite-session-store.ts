@@ -160,7 +160,7 @@ export class SqliteSessionStore implements SessionStore {
       .run();
   }
 
-  place(sessionId: string, placedOn: string | null, at: number, status?: "pending_capacity" | "reconnecting"): void {
+  place(sessionId: string, placedOn: string | null, at: number, status?: SessionStatus): void {
     this.orm
       .update(sessions)
       .set({ placedOn, updatedAt: at, ...(status && { status }) })

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { aliveKey, workerQueueName } from "../../cluster/names.ts";
+import { aliveKey, workerConnectionName, workerQueueName } from "../../cluster/names.ts";
 import type { Config } from "../../config/config.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CoordinatorClient, type Fetcher } from "../../worker/coordinator/coordinator-client.ts";
@@ -45,6 +45,9 @@ export function coordinatedMode(deps: CoordinatedModeDeps): WorkerMode {
       return {
         renew: async () => void (await redis.set(aliveKey(workerId), context.instanceId, "PX", context.leaseTtlMs)),
         async start() {
+          // Named after this worker, on every (re)connect: ioredis sends options.connectionName each time.
+          redis.options.connectionName = workerConnectionName(workerId);
+          await redis.client("SETNAME", redis.options.connectionName);
           await placement.start();
           link = new CoordinatorLink({
             client,
