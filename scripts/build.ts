@@ -3,10 +3,12 @@
  * --production bakes NODE_ENV=production; --bytecode needs --format=esm (the
  * code uses top-level await). The binary does not autoload .env or bunfig.toml:
  * the config module reads .env itself, with the environment taking precedence.
+ * --compile-exec-argv bakes in the runtime flags the gateway needs (request-guard.ts).
  * Pass `--target=bun-linux-arm64` (etc.) to cross-compile.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { BUN_HEAD_FLAG } from "../src/http/request-guard.ts";
 
 const root = join(import.meta.dir, "..");
 const outfile = process.env.WAG_BUILD_OUTFILE ?? join(root, "dist/wa-gateway");
@@ -22,6 +24,7 @@ const args = [
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
+  `--compile-exec-argv=${BUN_HEAD_FLAG}`,
   `--outfile=${outfile}`,
   ...process.argv.slice(2),
 ];

@@ -8,4 +8,5 @@ sh "$WAG_ROOT/scripts/bootstrap.sh"
 PATH="$WAG_ROOT/.tools/node_modules/.bin:$PATH"
 export PATH
 cd "$WAG_ROOT"
-exec bun src/main.ts --role=all "$@"
+# Bun's ceiling on a request head, raised so the gateway's own limits answer (BUN_HEAD_FLAG in src/http/request-guard.ts).
+exec bun --max-http-header-size=131072 src/main.ts --role=all "$@"

@@ -93,8 +93,9 @@ async function startRole(config: Config, log: Logger): Promise<{ stop(): Promise
  * on and exiting with the child's status.
  */
 async function rerun(extraEnv: Record<string, string>): Promise<number> {
-  // A compiled binary is its own interpreter; under `bun src/main.ts` the script comes along.
-  const self = Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
+  // A compiled binary is its own interpreter, with its runtime flags built in; under `bun src/main.ts`
+  // the script and the runtime flags it was started with (request-guard.ts) come along.
+  const self = Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, ...process.execArgv, Bun.main];
   const child = Bun.spawn([...self, ...process.argv.slice(2)], { env: { ...process.env, ...extraEnv }, stdio: ["inherit", "inherit", "inherit"] });
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
   return await child.exited;

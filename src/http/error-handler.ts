@@ -16,7 +16,10 @@ export function errorHandler(log: Logger) {
       set.headers["content-type"] = "application/json";
       return body;
     };
-    if (error instanceof AppError) return reply(error.status, errorBody(error.code, error.message));
+    if (error instanceof AppError) {
+      Object.assign(set.headers, error.headers);
+      return reply(error.status, errorBody(error.code, error.message));
+    }
     switch (code) {
       case "VALIDATION":
         return reply(400, errorBody("VALIDATION_ERROR", describeValidation(error)));

@@ -19,6 +19,8 @@ export class AppError extends Error {
     /** Stable code that clients can switch on; ERROR_CODES lists them. */
     readonly code: ErrorCode,
     message: string,
+    /** Headers the answer needs besides the body: Retry-After on a 429, `connection: close` when the body is left unread. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

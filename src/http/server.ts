@@ -4,6 +4,7 @@ import { authGate, type Credentials } from "./auth.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { DOCS_PATHS } from "./docs.ts";
 import { errorHandler } from "./error-handler.ts";
+import { requestGuard } from "./request-guard.ts";
 
 interface AppOptions {
   log: Logger;
@@ -21,7 +22,9 @@ interface AppOptions {
  * still runs first for every request: `onRequest` comes before the body is read).
  */
 export function buildApp(opts: AppOptions): AnyElysia {
-  let app: AnyElysia = new Elysia().use(errorHandler(opts.log)).use(bodyLimit(opts.maxBodyBytes));
+  // standardHostname off: Elysia would look for the path from the 11th character of the URL on, which
+  // with a Host shorter than 4 characters lies inside the path and routes a shorter one (request-guard.ts).
+  let app: AnyElysia = new Elysia({ handler: { standardHostname: false } }).use(errorHandler(opts.log)).use(requestGuard()).use(bodyLimit(opts.maxBodyBytes));
   for (const plugin of opts.plugins) app = app.use(plugin);
   const gate = authGate(app.routes, opts.credentials, opts.publicPaths ?? DOCS_PATHS);
   return app.onRequest(({ request }) => gate(request));

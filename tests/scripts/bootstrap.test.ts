@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BUN_HEAD_FLAG } from "../../src/http/request-guard.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 /**
@@ -93,7 +94,7 @@ describe("bootstrap on a machine with only Node.js and npm", () => {
     const pkgs = installs(calls);
     expect(pkgs).toContain("redis-server");
     expect(pkgs).not.toContain("chromium");
-    expect(calls).toContain("bun src/main.ts --role=all");
+    expect(calls).toContain(`bun ${BUN_HEAD_FLAG} src/main.ts --role=all`);
   });
 
   test("as another user, npm test stops and names what to install", () => {

@@ -1,5 +1,8 @@
 import type { Subprocess } from "bun";
 import { join } from "node:path";
+import { BUN_HEAD_FLAG } from "../../src/http/request-guard.ts";
+import { startTestRedis } from "./redis-server.ts";
+import { makeTempDir } from "./temp-dir.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist/wa-gateway");
@@ -27,7 +30,8 @@ export interface SpawnOptions {
 }
 
 export function gatewayCommand(binary: boolean): string[] {
-  return binary ? [BINARY] : [process.execPath, join(ROOT, "src/main.ts")];
+  // As scripts/start.sh runs it; the binary has the flag built in.
+  return binary ? [BINARY] : [process.execPath, BUN_HEAD_FLAG, join(ROOT, "src/main.ts")];
 }
 
 /** Environment without anything from the developer's shell that could change the gateway's config. */
@@ -102,6 +106,26 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
     },
     signal(signal: NodeJS.Signals) {
       proc.kill(signal);
+    },
+  };
+}
+
+/** A gateway (--role=all unless args say otherwise) on its own Redis and data dir, for tests that drive one over HTTP. */
+export interface GatewayOnRedis {
+  gateway: GatewayProcess;
+  stop(): Promise<void>;
+}
+
+export async function spawnGatewayOnTestRedis(opts: { args?: string[]; env?: Record<string, string> }): Promise<GatewayOnRedis> {
+  const redis = await startTestRedis();
+  const dir = makeTempDir("wag-gateway-");
+  const gateway = await spawnGateway({ args: ["--role=all", `--data-dir=${dir.path}`, `--redis-url=${redis.url}`, ...(opts.args ?? [])], ...(opts.env && { env: opts.env }) });
+  return {
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await redis.stop();
+      dir.remove();
     },
   };
 }

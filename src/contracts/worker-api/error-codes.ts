@@ -9,6 +9,8 @@ const ERROR_CODES = {
   INVALID_JSON: "The body is not valid JSON",
   BAD_REQUEST: "The request is malformed in a way no schema describes",
   PAYLOAD_TOO_LARGE: "The body exceeds MAX_BODY_SIZE",
+  URI_TOO_LONG: "The request target (path and query) is longer than the gateway reads",
+  HEADERS_TOO_LARGE: "The request's headers are larger than the gateway reads",
   UNAUTHORIZED: "No token, or not the one this route takes",
   NOT_FOUND: "No such route",
   CONFLICT: "The sandbox's simulator (under /sim) refused the request in its current state",
