@@ -5,6 +5,8 @@ import { resolveSecrets } from "./config/secrets.ts";
 import { healthRoutes } from "./health/index.ts";
 import type { ReadinessProbe } from "./health/service.ts";
 import { apiDocs } from "./http/docs.ts";
+import type { Credentials } from "./http/auth.ts";
+import { KeyUsageLog } from "./http/key-usage-log.ts";
 import type { Listener } from "./http/listener.ts";
 import { buildApp } from "./http/server.ts";
 import { Lifecycle } from "./platform/lifecycle.ts";
@@ -55,10 +57,12 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
 
     const probes: ReadinessProbe[] = [{ name: "redis", check: async () => void (await redis.ping()) }];
     const plugins: AnyElysia[] = [];
+    let keys: Credentials["keys"];
     if (runsCoordinator) {
       const coordinator = await startCoordinator({ config, secrets, redis, redisUrl, lifecycle, log });
       plugins.push(...coordinator.plugins);
       probes.push(...coordinator.probes);
+      keys = coordinator.keys;
     }
     let whatsapp: Pick<Config, "waUrl" | "waTrustKey" | "waVersion" | "historySync"> = config;
     if (config.sandbox) {
@@ -69,11 +73,17 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
     }
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
+    const usage = new KeyUsageLog(log);
+    lifecycle.add("api key usage log", async () => usage.stop());
     const app = buildApp({
       log,
       maxBodyBytes: config.maxBodyBytes,
+      maxNonMediaBodyBytes: config.maxNonMediaBodyBytes,
+      maxInflightBodyBytes: config.maxInflightBodyBytes,
       plugins,
-      credentials: { ...(secrets.apiKey && { integrator: secrets.apiKey }), ...(secrets.backendAuthToken && { worker: secrets.backendAuthToken }) },
+      credentials: { ...(secrets.apiKeyDigest && { integrator: secrets.apiKeyDigest }), ...(secrets.backendAuthToken && { worker: secrets.backendAuthToken }), ...(keys && { keys }) },
+      authFailuresPerMinute: config.authFailuresPerMinute,
+      onKeyUse: usage.record,
     });
     app.compile();
     listener.serve(app.fetch);

@@ -1,4 +1,4 @@
-import type { Scope } from "./scopes.ts";
+import type { Scope } from "../http/scopes.ts";
 
 /** A scoped key as stored: never the key itself, only its keyed hash. */
 export interface StoredApiKey {

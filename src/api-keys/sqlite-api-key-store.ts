@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import type { ApiKeyStore, StoredApiKey } from "./api-key-store.ts";
 import { apiKeys, type ApiKeyRow } from "./schema.ts";
-import { isScope } from "./scopes.ts";
+import { isScope } from "../http/scopes.ts";
 
 /** The `api_keys` table in the coordinator's SQLite file. */
 export class SqliteApiKeyStore implements ApiKeyStore {

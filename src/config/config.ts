@@ -12,9 +12,13 @@ import { SETTINGS, type Fault, type LogLevel, type OptionalSetting, type Role, t
 
 export interface Secrets {
   backendAuthToken?: string;
+  /** As given in the environment; a generated one is known only as its digest after the first start. */
   apiKey?: string;
+  /** SHA-256 of the admin API key: what the gate compares against (resolveSecrets fills it). */
+  apiKeyDigest?: Uint8Array;
   authStateKey?: Uint8Array;
   webhookSecret?: string;
+  dataKey?: Uint8Array;
 }
 
 export interface Config {
@@ -45,6 +49,9 @@ export interface Config {
   logLevel: LogLevel;
   shutdownGraceMs: number;
   maxBodyBytes: number;
+  maxNonMediaBodyBytes: number;
+  maxInflightBodyBytes: number;
+  authFailuresPerMinute: number;
   webhookUrl?: string;
   simSeed: string;
   /** `wa-gateway simulator`: clients announcing an older version are refused as retired. */
@@ -147,6 +154,10 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
   const metricsRawRetentionMs = value(SETTINGS.metricsRawRetention);
   const metricsRetentionMs = value(SETTINGS.metricsRetention);
   if (metricsRetentionMs < metricsRawRetentionMs) throw new ConfigError(`--metrics-retention (${metricsRetentionMs}ms) must not be shorter than --metrics-raw-retention (${metricsRawRetentionMs}ms)`);
+  const maxBodyBytes = value(SETTINGS.maxBodySize);
+  const maxInflightBodyBytes = value(SETTINGS.maxInflightBodySize);
+  // A budget smaller than one allowed body would refuse that body with 429 for ever.
+  if (maxInflightBodyBytes < maxBodyBytes) throw new ConfigError(`--max-inflight-body-size (${maxInflightBodyBytes} bytes) must be at least --max-body-size (${maxBodyBytes} bytes)`);
 
   const config: Config = {
     role,
@@ -171,7 +182,10 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     waVersion: value(SETTINGS.waVersion),
     logLevel: value(SETTINGS.logLevel),
     shutdownGraceMs: value(SETTINGS.shutdownGrace),
-    maxBodyBytes: value(SETTINGS.maxBodySize),
+    maxBodyBytes,
+    maxNonMediaBodyBytes: value(SETTINGS.maxNonMediaBodySize),
+    maxInflightBodyBytes,
+    authFailuresPerMinute: value(SETTINGS.authFailuresPerMinute),
     webhookUrl: value(SETTINGS.webhookUrl),
     simSeed: value(SETTINGS.simSeed),
     simMinWaVersion: value(SETTINGS.simMinWaVersion),
@@ -199,6 +213,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
       apiKey: value(SETTINGS.apiKey),
       authStateKey: value(SETTINGS.authStateKey),
       webhookSecret: value(SETTINGS.webhookSecret),
+      dataKey: value(SETTINGS.dataKey),
     },
   };
   return { command, config };

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "./config-error.ts";
@@ -16,19 +16,29 @@ interface ResolvedSecrets {
   path: string;
 }
 
-type Needed = keyof Secrets;
+type Needed = Exclude<keyof Secrets, "apiKeyDigest">;
 
 const ENV_NAME: Record<Needed, string> = {
   backendAuthToken: "BACKEND_AUTH_TOKEN",
   apiKey: "API_KEY",
   authStateKey: "AUTH_STATE_KEY",
   webhookSecret: "WEBHOOK_SECRET",
+  dataKey: "DATA_KEY",
 };
+
+/**
+ * secrets.env keeps the generated API key only as this digest: the key is shown once, and a copy of the
+ * data dir does not hand out the admin key. It is random (192 bits), so a plain SHA-256 cannot be reversed.
+ * Older data dirs kept `API_KEY=` in clear; the next start replaces it with the digest.
+ */
+const API_KEY_DIGEST = "API_KEY_SHA256";
+
+export const apiKeyDigest = (key: string): Uint8Array => Uint8Array.from(createHash("sha256").update(key).digest());
 
 /** Which secrets a role cannot run without. */
 function neededFor(config: Config): Needed[] {
-  if (config.role === "all") return ["backendAuthToken", "apiKey", "authStateKey", "webhookSecret"];
-  if (config.role === "coordinator") return ["backendAuthToken", "apiKey", "webhookSecret"];
+  if (config.role === "all") return ["backendAuthToken", "apiKey", "authStateKey", "webhookSecret", "dataKey"];
+  if (config.role === "coordinator") return ["backendAuthToken", "apiKey", "webhookSecret", "dataKey"];
   return config.standalone ? ["authStateKey"] : ["backendAuthToken", "authStateKey"];
 }
 
@@ -49,20 +59,30 @@ export function resolveSecrets(config: Config): ResolvedSecrets {
 
   if (config.role !== "worker") {
     const stored = readStored(path);
+    let rewrite = stored.apiKey !== undefined;
+    if (secrets.apiKey === undefined && stored.apiKey !== undefined) secrets.apiKeyDigest = apiKeyDigest(stored.apiKey);
+    else if (secrets.apiKey === undefined && stored.apiKeyDigest !== undefined) secrets.apiKeyDigest = stored.apiKeyDigest;
     for (const name of needed) {
-      if (secrets[name] !== undefined) continue;
+      if (secrets[name] !== undefined || (name === "apiKey" && secrets.apiKeyDigest !== undefined)) continue;
       if (!SETTINGS[name].generatedBy.includes(config.role)) continue;
-      if (stored[name] !== undefined) {
+      if (name !== "apiKey" && stored[name] !== undefined) {
         assign(secrets, name, stored[name]);
         continue;
       }
-      assign(secrets, name, name === "authStateKey" ? randomBytes(32).toString("hex") : randomBytes(24).toString("base64url"));
+      assign(secrets, name, name === "authStateKey" || name === "dataKey" ? randomBytes(32).toString("hex") : randomBytes(24).toString("base64url"));
       generated.push(name);
+      rewrite = true;
     }
-    if (generated.length > 0) writeStored(path, { ...stored, ...Object.fromEntries(generated.map((n) => [n, serialise(secrets, n)])) });
+    if (secrets.apiKey !== undefined) secrets.apiKeyDigest = apiKeyDigest(secrets.apiKey);
+    if (rewrite) {
+      const kept: Partial<Record<Needed, string>> = { ...stored, ...Object.fromEntries(generated.map((n) => [n, serialise(secrets, n)])) };
+      delete kept.apiKey;
+      const digest = generated.includes("apiKey") ? secrets.apiKeyDigest : stored.apiKey !== undefined ? apiKeyDigest(stored.apiKey) : stored.apiKeyDigest;
+      writeStored(path, kept, digest);
+    }
   }
 
-  const missing = needed.filter((n) => secrets[n] === undefined).map((n) => ENV_NAME[n]);
+  const missing = needed.filter((n) => secrets[n] === undefined && !(n === "apiKey" && secrets.apiKeyDigest !== undefined)).map((n) => ENV_NAME[n]);
   if (missing.length > 0) {
     throw new ConfigError(`--role=${config.role}${config.standalone ? " --standalone" : ""} needs ${missing.join(", ")} (set in the environment or .env; only --role=all generates them)`);
   }
@@ -70,7 +90,7 @@ export function resolveSecrets(config: Config): ResolvedSecrets {
 }
 
 function assign(secrets: Secrets, name: Needed, raw: string): void {
-  if (name === "authStateKey") secrets.authStateKey = aes256Key(raw);
+  if (name === "authStateKey" || name === "dataKey") secrets[name] = aes256Key(raw);
   else secrets[name] = secretToken(raw);
 }
 
@@ -79,21 +99,24 @@ function serialise(secrets: Secrets, name: Needed): string {
   return value instanceof Uint8Array ? Buffer.from(value).toString("hex") : (value ?? "");
 }
 
-function readStored(path: string): Partial<Record<Needed, string>> {
+function readStored(path: string): Partial<Record<Needed, string>> & { apiKeyDigest?: Uint8Array } {
   if (!existsSync(path)) return {};
   const raw = readDotenv(path);
-  const out: Partial<Record<Needed, string>> = {};
+  const out: Partial<Record<Needed, string>> & { apiKeyDigest?: Uint8Array } = {};
   for (const name of Object.keys(ENV_NAME) as Needed[]) {
     const v = raw[ENV_NAME[name]];
     if (v !== undefined) out[name] = v;
   }
+  const digest = raw[API_KEY_DIGEST];
+  if (digest !== undefined && /^[0-9a-f]{64}$/.test(digest)) out.apiKeyDigest = Uint8Array.from(Buffer.from(digest, "hex"));
   return out;
 }
 
-function writeStored(path: string, values: Partial<Record<Needed, string>>): void {
-  const lines = ["# Generated by wa-gateway --role=all on first start. Keep private; back it up with the data dir."];
+function writeStored(path: string, values: Partial<Record<Needed, string>>, digest: Uint8Array | undefined): void {
+  const lines = ["# Generated by wa-gateway on first start. Keep private; back it up with the data dir."];
+  if (digest) lines.push(`# The API key was shown once; only its SHA-256 is kept. Set API_KEY to replace it.`, `${API_KEY_DIGEST}=${Buffer.from(digest).toString("hex")}`);
   for (const name of Object.keys(ENV_NAME) as Needed[]) {
-    if (values[name] !== undefined) lines.push(`${ENV_NAME[name]}=${values[name]}`);
+    if (name !== "apiKey" && values[name] !== undefined) lines.push(`${ENV_NAME[name]}=${values[name]}`);
   }
   // Create with 0600 from the start so the secrets are never readable by others, even briefly.
   writeFileSync(path, lines.join("\n") + "\n", { mode: 0o600 });

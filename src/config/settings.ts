@@ -90,7 +90,10 @@ export const SETTINGS = {
   historySync: setting({ flag: "history-sync", env: "HISTORY_SYNC", parse: p.oneOf(HISTORY_SYNC_POLICIES), default: { value: "metadata" }, help: "Worker: what sessions keep of WhatsApp's history sync. metadata: the LID↔phone-number mappings, privacy tokens and push names (needed to name LID-only senders and to write to existing chats without error 463), no message archive; full: the message history too. History is never forwarded as new messages." }),
   logLevel: setting({ flag: "log-level", env: "LOG_LEVEL", parse: p.oneOf(LOG_LEVELS), default: { value: "info" }, help: "Log verbosity (JSON lines on stdout)." }),
   shutdownGrace: setting({ flag: "shutdown-grace", env: "SHUTDOWN_GRACE", parse: p.duration, default: { value: 10 * SECOND }, help: "How long SIGTERM/SIGINT waits for in-flight work before closing." }),
-  maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, default: { value: 25 * MB }, help: "Largest accepted HTTP request body; larger gets 413." }),
+  authFailuresPerMinute: setting({ flag: "auth-failures-per-minute", env: "AUTH_FAILURES_PER_MINUTE", parse: p.integer(1, 1_000_000), default: { value: 20 }, help: "Failed authentications one address may make a minute; beyond them it gets 429 with Retry-After, whatever it presents, until the budget refills." }),
+  maxBodySize: setting({ flag: "max-body-size", env: "MAX_BODY_SIZE", parse: p.byteSize, default: { value: 25 * MB }, help: "Largest accepted HTTP request body, on the routes that take media uploads (POST .../messages/media); larger gets 413." }),
+  maxNonMediaBodySize: setting({ flag: "max-non-media-body-size", env: "MAX_NON_MEDIA_BODY_SIZE", parse: p.byteSize, default: { value: MB }, help: "Largest HTTP request body on every other route (at most --max-body-size); larger gets 413." }),
+  maxInflightBodySize: setting({ flag: "max-inflight-body-size", env: "MAX_INFLIGHT_BODY_SIZE", parse: p.byteSize, default: { times: 4, of: "max-body-size" }, help: "Request-body bytes all requests together may hold at once (at least --max-body-size); a body that would pass it gets 429 with Retry-After." }),
   maxMediaSize: setting({ flag: "max-media-size", env: "MAX_MEDIA_SIZE", parse: p.byteSize, default: { value: 16 * MB }, help: "Largest base64 media (decoded) a SEND_MEDIA job may carry." }),
   allowPrivateMediaUrls: setting({ flag: "allow-private-media-urls", env: "ALLOW_PRIVATE_MEDIA_URLS", parse: p.boolean, switch: true, default: { value: false }, help: "Accept media URLs on private, loopback and link-local hosts (labs, the WhatsApp simulator)." }),
   rateLimitPerMinute: setting({ flag: "rate-limit-per-minute", env: "RATE_LIMIT_PER_MINUTE", parse: p.integer(0, 10_000), default: { value: 0, note: "off" }, help: "Most messages each session sends per minute, spaced evenly; over it, jobs wait as delayed jobs." }),
@@ -118,6 +121,8 @@ export const SETTINGS = {
   apiKey: secret({ env: "API_KEY", parse: p.secretToken, generatedBy: ["all"], help: "Integrator API key: Authorization: Bearer <key> or X-API-Key (min 16 chars)." }),
   // Only the coordinator signs webhooks, so any coordinator may invent its own.
   webhookSecret: secret({ env: "WEBHOOK_SECRET", parse: p.secretToken, generatedBy: ["all", "coordinator"], help: "Signs webhooks to WEBHOOK_URL and per-session URLs (X-Webhook-Signature); read it at GET /api/v1/webhooks/secret." }),
+  // Every coordinator on one database must share it; a coordinator alone may invent its own.
+  dataKey: secret({ env: "DATA_KEY", parse: p.aes256Key, generatedBy: ["all", "coordinator"], help: "Coordinator: seals webhook subscription secrets in the database and keys the hashes of scoped API keys: 64 hex digits or base64 of 32 bytes. Changing it invalidates every scoped key." }),
   authStateKey: secret({ env: "AUTH_STATE_KEY", parse: p.aes256Key, generatedBy: ["all"], help: "AES-256-GCM key for WhatsApp auth state in Redis: 64 hex digits or base64 of 32 bytes." }),
 } as const;
 

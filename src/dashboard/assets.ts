@@ -6,6 +6,7 @@ import app from "dashboard-assets/app.js" with { type: "text" };
 import css from "dashboard-assets/app.css" with { type: "text" };
 import dom from "dashboard-assets/dom.js" with { type: "text" };
 import events from "dashboard-assets/events.js" with { type: "text" };
+import keys from "dashboard-assets/keys.js" with { type: "text" };
 import queues from "dashboard-assets/queues.js" with { type: "text" };
 import sandbox from "dashboard-assets/sandbox.js" with { type: "text" };
 import session from "dashboard-assets/session.js" with { type: "text" };
@@ -28,6 +29,7 @@ export const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new M
   "app.js": { body: app, type: JS },
   "dom.js": { body: dom, type: JS },
   "events.js": { body: events, type: JS },
+  "keys.js": { body: keys, type: JS },
   "queues.js": { body: queues, type: JS },
   "sandbox.js": { body: sandbox, type: JS },
   "session.js": { body: session, type: JS },

@@ -35,7 +35,7 @@ export function dashboardRoutes(opts: { info: DashboardInfo }) {
       },
       { params: t.Object({ file: t.String({ maxLength: 64 }) }) },
     );
-  const info = new Elysia({ prefix: "/api/v1/dashboard", detail: { tags: ["Dashboard"], ...requires("integrator") } })
+  const info = new Elysia({ prefix: "/api/v1/dashboard", detail: { tags: ["Dashboard"], ...requires("integrator", "sessions:read", { filtersSessions: true }) } })
     .get("/info", () => ({ success: true as const, data: opts.info }), {
       response: {
         200: t.Object({

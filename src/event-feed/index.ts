@@ -14,7 +14,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 /** The ledger for integrators: paged replay to catch up, and a live Server-Sent Events stream. */
 export function eventFeedRoutes(opts: { reads: EventReads; ledger: EventLedgerStore }) {
   const { reads } = opts;
-  return new Elysia({ prefix: "/api/v1/events", detail: { tags: ["Events"], ...requires("integrator") } })
+  return new Elysia({ prefix: "/api/v1/events", detail: { tags: ["Events"], ...requires("integrator", "sessions:read") } })
     .get(
       "",
       ({ query }) => {

@@ -17,7 +17,7 @@ const ParticipantsBody = Type.Omit(GroupUpdateParticipantsPayload, ["sessionId",
 /** Groups: create one; add, remove, promote or demote participants. */
 export function groupRoutes(opts: { sessions: SessionService; submitter: JobSubmitter }) {
   const requireSession = (id: string) => opts.sessions.requireExisting(id);
-  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/groups", detail: { tags: ["Groups"], ...requires("integrator") } })
+  return new Elysia({ prefix: "/api/v1/sessions/:sessionId/groups", detail: { tags: ["Groups"], ...requires("integrator", "messages:send") } })
     .post("", enqueueHandler(opts.submitter, "GROUP_CREATE", requireSession), {
       params: SessionParams,
       ...jsonBody(bodyWithoutSessionId("GROUP_CREATE")),

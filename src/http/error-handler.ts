@@ -16,9 +16,11 @@ export function errorHandler(log: Logger) {
       set.headers["content-type"] = "application/json";
       return body;
     };
-    if (error instanceof AppError) {
-      Object.assign(set.headers, error.headers);
-      return reply(error.status, errorBody(error.code, error.message));
+    // A refusal from inside body parsing (body-limit.ts) reaches here wrapped in Elysia's ParseError.
+    const refused = code === "PARSE" && error.cause instanceof AppError ? error.cause : error;
+    if (refused instanceof AppError) {
+      Object.assign(set.headers, refused.headers);
+      return reply(refused.status, errorBody(refused.code, refused.message));
     }
     switch (code) {
       case "VALIDATION":

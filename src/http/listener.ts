@@ -1,4 +1,5 @@
 import type { Server } from "bun";
+import { noteClientAddress } from "./client-address.ts";
 import { errorBody } from "./errors.ts";
 
 export interface Listener {
@@ -33,7 +34,13 @@ export function listen(opts: { host: string; port: number; maxBodyBytes: number;
   const server: Server<undefined> = Bun.serve({ hostname: opts.host, port: opts.port, maxRequestBodySize: serverBodyCeiling(opts.maxBodyBytes), fetch: starting });
   return {
     port: server.port ?? opts.port,
-    serve: (handler) => void server.reload({ fetch: handler }),
+    serve: (handler) =>
+      void server.reload({
+        fetch: (request, bun) => {
+          noteClientAddress(request, bun);
+          return handler(request);
+        },
+      }),
     stop: () => server.stop(false),
   };
 }

@@ -17,3 +17,10 @@ export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).
 export function grants(held: readonly Scope[], needed: Scope): boolean {
   return held.some((scope) => scope === needed || (IMPLIED[scope]?.includes(needed) ?? false));
 }
+
+/** Who a request is, once the gate has let it through. */
+export type Principal =
+  | { kind: "admin" }
+  | { kind: "worker" }
+  /** A scoped key: `sessions` undefined means every session. */
+  | { kind: "key"; id: string; name: string; scopes: readonly Scope[]; sessions?: readonly string[] };

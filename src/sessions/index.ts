@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { requires } from "../http/auth.ts";
+import { allowedSessions, requires } from "../http/auth.ts";
 import { ErrorResponse } from "../contracts/worker-api/error.ts";
 import { AppError } from "../http/errors.ts";
 import { accepted } from "../job-producer/accepted.ts";
@@ -20,7 +20,7 @@ const NO_STORE = "no-store";
 /** Sessions: start (create), list, inspect, QR, pairing code, stop, delete. */
 export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSubmitter; webhookUrls: WebhookUrlPolicy }) {
   const { sessions, submitter } = opts;
-  return new Elysia({ prefix: "/api/v1/sessions", detail: { tags: ["Sessions"], ...requires("integrator") } })
+  return new Elysia({ prefix: "/api/v1/sessions", detail: { tags: ["Sessions"], ...requires("integrator", "sessions:read") } })
     .post(
       "",
       async ({ body, headers, set, status }) => {
@@ -42,6 +42,7 @@ export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSu
         headers: IdempotencyHeaders,
         response: enqueued,
         detail: {
+          ...requires("integrator", "sessions:manage"),
           summary: "Create or start a session (START_SESSION)",
           description:
             "Creates the session if it is new (a deleted id starts over) and queues START_SESSION. Scan the QR from /qr (or /qr.png, /qr.svg), or pass phoneNumber to log in with a pairing code instead; status and webhooks report progress.",
@@ -50,14 +51,15 @@ export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSu
     )
     .get(
       "",
-      ({ query }) => {
+      ({ query, request }) => {
         const page = Number(query.page ?? 1);
         const limit = Number(query.limit ?? 20);
-        const { rows, total } = sessions.list({ ...query, page, limit });
+        const ids = allowedSessions(request);
+        const { rows, total } = sessions.list({ ...query, page, limit, ...(ids && { ids }) });
         const now = Date.now();
         return { success: true as const, data: rows.map((r) => sessionView(r, now)), pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
       },
-      { query: SessionListQuery, response: { 200: SessionListResponse, 401: ErrorResponse }, detail: { summary: "List sessions, with filters and paging" } },
+      { query: SessionListQuery, response: { 200: SessionListResponse, 401: ErrorResponse }, detail: { ...requires("integrator", "sessions:read", { filtersSessions: true }), summary: "List sessions, with filters and paging", description: "A key limited to some sessions sees only those." } },
     )
     .get("/:sessionId", ({ params }) => ({ success: true as const, data: sessionView(sessions.get(params.sessionId)) }), {
       params: SessionParams,
@@ -112,6 +114,7 @@ export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSu
         headers: IdempotencyHeaders,
         response: enqueued,
         detail: {
+          ...requires("integrator", "sessions:manage"),
           summary: "Log in with a pairing code instead of a QR (START_SESSION with phoneNumber)",
           description: "The code appears as pairingCode on GET /api/v1/sessions/{sessionId} and in the connection.update webhook; type it on the phone under Linked devices → Link with phone number.",
         },
@@ -128,7 +131,7 @@ export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSu
         });
         return status(202, accepted(set, s));
       },
-      { params: SessionParams, headers: IdempotencyHeaders, response: enqueued, detail: { summary: "Stop a session (STOP_SESSION): disconnect, keep its data" } },
+      { params: SessionParams, headers: IdempotencyHeaders, response: enqueued, detail: { ...requires("integrator", "sessions:manage"), summary: "Stop a session (STOP_SESSION): disconnect, keep its data" } },
     )
     .delete(
       "/:sessionId",
@@ -148,7 +151,7 @@ export function sessionRoutes(opts: { sessions: SessionService; submitter: JobSu
         params: SessionParams,
         headers: IdempotencyHeaders,
         response: enqueued,
-        detail: { summary: "Delete a session (DELETE_SESSION): log out and delete its data for good", description: `Example job: ${JSON.stringify(CONTRACT_EXAMPLES.DELETE_SESSION)}` },
+        detail: { ...requires("integrator", "sessions:manage"), summary: "Delete a session (DELETE_SESSION): log out and delete its data for good", description: `Example job: ${JSON.stringify(CONTRACT_EXAMPLES.DELETE_SESSION)}` },
       },
     );
 }

@@ -6,6 +6,8 @@ export interface SessionListFilter {
   workerId?: string;
   /** E.164 digits without "+". */
   phoneNumber?: string;
+  /** Only these ids (a key limited to some sessions). */
+  ids?: readonly string[];
   page: number;
   limit: number;
 }

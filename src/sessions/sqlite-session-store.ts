@@ -33,6 +33,7 @@ export class SqliteSessionStore implements SessionStore {
     const conditions: SQL[] = [filter.status ? eq(sessions.status, filter.status) : ne(sessions.status, "deleted")];
     if (filter.workerId) conditions.push(eq(sessions.workerId, filter.workerId));
     if (filter.phoneNumber) conditions.push(eq(sessions.phoneNumber, filter.phoneNumber));
+    if (filter.ids) conditions.push(inArray(sessions.id, [...filter.ids]));
     const where = and(...conditions);
     const total = this.orm.select({ n: count() }).from(sessions).where(where).get()?.n ?? 0;
     const rows = this.orm

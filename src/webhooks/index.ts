@@ -41,7 +41,7 @@ interface WebhookRouteDeps {
 /** Subscriptions, the signing secret, per-session URLs, and the delivery log with redelivery. */
 export function webhookRoutes(deps: WebhookRouteDeps) {
   const { service, subscriptions } = deps;
-  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Webhooks"], ...requires("integrator") } })
+  return new Elysia({ prefix: "/api/v1", detail: { tags: ["Webhooks"], ...requires("integrator", "webhooks:manage") } })
     .get("/webhooks/subscriptions", () => ({ success: true as const, data: subscriptions.list().map(subscriptionView) }), {
       response: { 200: SubscriptionListResponse, 401: ErrorResponse },
       detail: { summary: "List webhook subscriptions", description: `The global one (WEBHOOK_URL) and yours. ${SIGNING} The event types and their data are listed at GET /api/v1/events.` },

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadConfig } from "../../src/config/config.ts";
-import { resolveSecrets } from "../../src/config/secrets.ts";
+import { apiKeyDigest, resolveSecrets } from "../../src/config/secrets.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 const dirs: { remove(): void }[] = [];
@@ -17,7 +17,7 @@ describe("secrets", () => {
   test("--role=all generates missing secrets once, 0600, and reuses them on the next start", () => {
     const config = configFor([], { API_KEY: "given-api-key-123456" });
     const first = resolveSecrets(config);
-    expect(first.generated.sort()).toEqual(["authStateKey", "backendAuthToken", "webhookSecret"]);
+    expect(first.generated.sort()).toEqual(["authStateKey", "backendAuthToken", "dataKey", "webhookSecret"]);
     expect(first.secrets.apiKey).toBe("given-api-key-123456");
     expect(statSync(first.path).mode & 0o777).toBe(0o600);
     const text = readFileSync(first.path, "utf8");
@@ -34,8 +34,29 @@ describe("secrets", () => {
     expect(() => resolveSecrets(configFor(["--role=worker", "--standalone"]))).toThrow("--role=worker --standalone needs AUTH_STATE_KEY");
     const coordinator = configFor(["--role=coordinator"], { BACKEND_AUTH_TOKEN: "t".repeat(16), API_KEY: "a".repeat(16) });
     const ok = resolveSecrets(coordinator);
-    // Only the webhook signing secret, which no peer shares, is generated (and kept) by a coordinator alone.
-    expect(ok.generated).toEqual(["webhookSecret"]);
+    // Only what no worker shares (the webhook signing secret, the data key) is generated (and kept) by a coordinator alone.
+    expect(ok.generated.sort()).toEqual(["dataKey", "webhookSecret"]);
     expect(resolveSecrets(coordinator)).toMatchObject({ generated: [], secrets: { webhookSecret: ok.secrets.webhookSecret! } });
+  });
+
+  test("a generated API key is kept only as its SHA-256; a data dir that kept it in clear is rewritten", () => {
+    const config = configFor([]);
+    const first = resolveSecrets(config);
+    const key = first.secrets.apiKey!;
+    expect(first.generated).toContain("apiKey");
+    const text = readFileSync(first.path, "utf8");
+    expect(text).not.toContain(key);
+    expect(text).toContain(`API_KEY_SHA256=${Buffer.from(apiKeyDigest(key)).toString("hex")}`);
+    const second = resolveSecrets(config);
+    expect(second.secrets.apiKey).toBeUndefined();
+    expect(Buffer.from(second.secrets.apiKeyDigest!).equals(Buffer.from(apiKeyDigest(key)))).toBe(true);
+
+    // An older data dir: the key in clear. The next start keeps accepting it, and stops keeping it in clear.
+    writeFileSync(first.path, text.replace(/API_KEY_SHA256=\S+/, `API_KEY=${key}`));
+    const legacy = resolveSecrets(config);
+    expect(Buffer.from(legacy.secrets.apiKeyDigest!).equals(Buffer.from(apiKeyDigest(key)))).toBe(true);
+    expect(legacy.generated).toEqual([]);
+    expect(readFileSync(first.path, "utf8")).not.toContain(key);
+    expect(statSync(first.path).mode & 0o777).toBe(0o600);
   });
 });

@@ -178,6 +178,32 @@ test("workers: drain moves the worker to MAINTENANCE and undrain takes it back, 
   await context.close();
 }, 60_000);
 
+test("API keys: make a scoped key (shown once), use it, revoke it: from the page", async () => {
+  const context = await offlineContext({ width: 1280, height: 900 });
+  const page = await context.newPage();
+  await signIn(page, API_KEY);
+  await page.getByRole("link", { name: "API keys", exact: true }).click();
+  await page.getByLabel("Name").fill("shop-frontend");
+  await page.getByLabel("Only these sessions (comma-separated; empty: all)").fill("shop-main");
+  await page.getByLabel("sessions:read").check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.locator("[data-new-key]").textContent())!;
+  expect(key).toStartWith("wag_");
+  const row = page.locator("tr[data-key]", { hasText: "shop-frontend" });
+  await row.getByText("shop-main").waitFor();
+  expect(await row.textContent()).not.toContain(key);
+  await shot(page, "40-api-keys");
+  const sessions = () => fetch(`${gw.baseUrl}/api/v1/sessions`, { headers: { "x-api-key": key } });
+  expect((await sessions()).status).toBe(200);
+  // sessions:read cannot send.
+  expect((await fetch(`${gw.baseUrl}/api/v1/sessions/shop-main/messages/text`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: "{}" })).status).toBe(403);
+  await row.getByRole("button", { name: "Revoke shop-frontend" }).click();
+  await page.locator("#confirm-ok").click();
+  await row.getByText(/revoked/).waitFor();
+  expect((await sessions()).status).toBe(401);
+  await context.close();
+}, 60_000);
+
 /** Decodes the QR image the page shows, from its pixels as drawn (the page's CSP keeps fetch() off blob: URLs). */
 async function decodeShownQr(page: Page): Promise<string | undefined> {
   const { width, height, b64 } = await page.evaluate<{ width: number; height: number; b64: string }>(`(() => {

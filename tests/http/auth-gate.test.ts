@@ -22,7 +22,8 @@ beforeAll(async () => {
   dir = makeTempDir("wag-auth-");
   gateway = await spawnGateway({
     args: ["--role=all", "--sandbox", `--data-dir=${dir.path}`, `--redis-url=${redis.url}`],
-    env: { API_KEY, BACKEND_AUTH_TOKEN: WORKER_TOKEN },
+    // Each operation is tried with wrong credentials: far more failures than a real client makes.
+    env: { API_KEY, BACKEND_AUTH_TOKEN: WORKER_TOKEN, AUTH_FAILURES_PER_MINUTE: "1000000" },
   });
   const doc = (await (await fetch(`${gateway.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> };
   operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, security: op.security })));

@@ -22,28 +22,28 @@ afterAll(() => h.close());
 
 const without = (o: object, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
-test("every integrator route is documented, with the API key as its security", () => {
-  const expected: [string, string][] = [
-    ["post", "/api/v1/sessions"],
-    ["get", "/api/v1/sessions"],
-    ["get", "/api/v1/sessions/{sessionId}"],
-    ["delete", "/api/v1/sessions/{sessionId}"],
-    ["get", "/api/v1/sessions/{sessionId}/qr"],
-    ["get", "/api/v1/sessions/{sessionId}/qr.png"],
-    ["get", "/api/v1/sessions/{sessionId}/qr.svg"],
-    ["post", "/api/v1/sessions/{sessionId}/pairing-code"],
-    ["post", "/api/v1/sessions/{sessionId}/stop"],
-    ["post", "/api/v1/sessions/{sessionId}/messages/text"],
-    ["post", "/api/v1/sessions/{sessionId}/messages/media"],
-    ["post", "/api/v1/sessions/{sessionId}/messages/poll"],
-    ["post", "/api/v1/sessions/{sessionId}/messages/reaction"],
-    ["post", "/api/v1/sessions/{sessionId}/messages/reply"],
-    ["post", "/api/v1/sessions/{sessionId}/groups"],
-    ["post", "/api/v1/sessions/{sessionId}/groups/{groupJid}/participants"],
-    ["get", "/api/v1/jobs/{jobId}"],
+test("every integrator route is documented, with the API key as its security and the scope a scoped key needs", () => {
+  const expected: [string, string, string][] = [
+    ["post", "/api/v1/sessions", "sessions:manage"],
+    ["get", "/api/v1/sessions", "sessions:read"],
+    ["get", "/api/v1/sessions/{sessionId}", "sessions:read"],
+    ["delete", "/api/v1/sessions/{sessionId}", "sessions:manage"],
+    ["get", "/api/v1/sessions/{sessionId}/qr", "sessions:read"],
+    ["get", "/api/v1/sessions/{sessionId}/qr.png", "sessions:read"],
+    ["get", "/api/v1/sessions/{sessionId}/qr.svg", "sessions:read"],
+    ["post", "/api/v1/sessions/{sessionId}/pairing-code", "sessions:manage"],
+    ["post", "/api/v1/sessions/{sessionId}/stop", "sessions:manage"],
+    ["post", "/api/v1/sessions/{sessionId}/messages/text", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/messages/media", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/messages/poll", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/messages/reaction", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/messages/reply", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/groups", "messages:send"],
+    ["post", "/api/v1/sessions/{sessionId}/groups/{groupJid}/participants", "messages:send"],
+    ["get", "/api/v1/jobs/{jobId}", "sessions:read"],
   ];
-  for (const [method, path] of expected) {
-    expect([method, path, doc.paths[path]?.[method]?.security]).toEqual([method, path, [{ bearerAuth: [] }, { apiKeyHeader: [] }]]);
+  for (const [method, path, scope] of expected) {
+    expect([method, path, doc.paths[path]?.[method]?.security]).toEqual([method, path, [{ bearerAuth: [scope] }, { apiKeyHeader: [scope] }]]);
   }
   expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerAuth", "workerToken"]);
 });

@@ -13,6 +13,8 @@ import { makeTempDir } from "../support/temp-dir.ts";
 
 export { API_KEY, WORKER_TOKEN };
 export const WEBHOOK_SECRET = "global-webhook-secret-0123456789";
+/** Seals subscription secrets in the test database. */
+export const DATA_KEY = new Uint8Array(32).fill(7);
 
 export const FAST_SETTINGS: EventDeliverySettings = {
   webhookUrl: undefined,
@@ -55,6 +57,7 @@ export async function startHarness(opts: { settings?: Partial<EventDeliverySetti
     ledger: registry.ledger,
     settings: { ...FAST_SETTINGS, ...opts.settings },
     webhookSecret: WEBHOOK_SECRET,
+    dataKey: DATA_KEY,
     instanceId: "test",
     log,
     urlPolicy: opts.urlPolicy,

@@ -8,10 +8,13 @@ const ERROR_CODES = {
   VALIDATION_ERROR: "The body, query or path does not match the route's schema; the message names the field",
   INVALID_JSON: "The body is not valid JSON",
   BAD_REQUEST: "The request is malformed in a way no schema describes",
-  PAYLOAD_TOO_LARGE: "The body exceeds MAX_BODY_SIZE",
+  PAYLOAD_TOO_LARGE: "The body exceeds its route's limit: MAX_BODY_SIZE on routes that take media, MAX_NON_MEDIA_BODY_SIZE elsewhere",
+  BODY_BUDGET_EXHAUSTED: "Request bodies in flight hold all of MAX_INFLIGHT_BODY_SIZE; retry after Retry-After",
   URI_TOO_LONG: "The request target (path and query) is longer than the gateway reads",
   HEADERS_TOO_LARGE: "The request's headers are larger than the gateway reads",
   UNAUTHORIZED: "No token, or not the one this route takes",
+  FORBIDDEN: "The API key is valid but lacks the scope this route needs, or may not touch this session",
+  TOO_MANY_AUTH_FAILURES: "Too many failed authentications from this address; wait for Retry-After",
   NOT_FOUND: "No such route",
   CONFLICT: "The sandbox's simulator (under /sim) refused the request in its current state",
   STARTING: "The gateway is still starting; retry shortly",
@@ -45,6 +48,8 @@ const ERROR_CODES = {
   SUBSCRIPTION_FROM_CONFIG: "The global subscription is set by WEBHOOK_URL and WEBHOOK_SECRET, not by the API",
   DELIVERY_NOT_FOUND: "No such webhook delivery",
   DELIVERY_PENDING: "The delivery is still pending and retried on its own",
+  // API keys.
+  API_KEY_NOT_FOUND: "No such API key",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

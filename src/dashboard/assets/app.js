@@ -2,6 +2,7 @@
 import { api, auth } from "./api.js";
 import { toast } from "./dom.js";
 import { liveEvents, eventsView } from "./events.js";
+import { keysView } from "./keys.js";
 import { queuesView } from "./queues.js";
 import { sandboxView } from "./sandbox.js";
 import { sessionView } from "./session.js";
@@ -16,6 +17,7 @@ const routes = [
   [/^#\/queues$/, queuesView, "queues"],
   [/^#\/events$/, eventsView, "events"],
   [/^#\/webhooks$/, webhooksView, "webhooks"],
+  [/^#\/keys$/, keysView, "keys"],
   [/^#\/sandbox$/, sandboxView, "sandbox"],
 ];
 

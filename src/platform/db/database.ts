@@ -1,5 +1,6 @@
 import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { chmodSync, closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logger.ts";
 import { tryLock, type ProcessLock } from "../process-lock.ts";
@@ -30,7 +31,12 @@ export function openDatabase(dataDir: string, log: Logger): GatewayDatabase {
     throw new StartupError(`another coordinator${who} is already using the data dir ${dataDir}; stop it or use a different --data-dir`);
   }
   const lock: ProcessLock = locked.lock;
-  const sqlite = new Database(join(dataDir, DB_FILE), { create: true, strict: true });
+  const path = join(dataDir, DB_FILE);
+  // 0600 from the first byte: the registry, the ledger and the sealed secrets are nobody else's to read.
+  // SQLite gives the -wal and -shm files the database file's mode. An older data dir is tightened too.
+  closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
+  const sqlite = new Database(path, { create: true, strict: true });
   try {
     sqlite.run("PRAGMA journal_mode = WAL");
     sqlite.run("PRAGMA synchronous = NORMAL");

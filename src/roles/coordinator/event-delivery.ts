@@ -18,6 +18,7 @@ import { webhookRoutes } from "../../webhooks/index.ts";
 import { DeliveryQueue } from "../../webhooks/queue.ts";
 import { WebhookService } from "../../webhooks/service.ts";
 import { SqliteSessionStore } from "../../sessions/sqlite-session-store.ts";
+import { SealedBox } from "../../platform/sealed-box.ts";
 import { SqliteWebhookSubscriptionStore } from "../../webhooks/sqlite-webhook-subscription-store.ts";
 import { SubscriptionStore } from "../../webhooks/subscriptions.ts";
 import type { WebhookUrlPolicy } from "../../net/webhook-target-url.ts";
@@ -45,6 +46,8 @@ interface EventDeliveryDeps {
   ledger: EventLedgerStore;
   settings: EventDeliverySettings;
   webhookSecret: string;
+  /** DATA_KEY: seals subscription secrets in the database. */
+  dataKey: Uint8Array;
   /** Names the coordinator's private delivery queue. */
   instanceId: string;
   log: Logger;
@@ -72,7 +75,10 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const { db, settings, log } = deps;
   const urlPolicy = deps.urlPolicy ?? { allowPrivate: settings.allowPrivateWebhookUrls };
   const deliveries = new SqliteDeliveryStore(db.sqlite, db.orm, deps.ledger);
-  const subscriptions = new SubscriptionStore(new SqliteWebhookSubscriptionStore(db.orm), Date.now, (id, reason) => deliveries.cancelPending(id, reason, Date.now()));
+  const subscriptionRows = new SqliteWebhookSubscriptionStore(db.orm, new SealedBox(deps.dataKey));
+  const sealed = subscriptionRows.sealPlaintext();
+  if (sealed > 0) log.info({ subscriptions: sealed }, "sealed webhook subscription secrets kept in clear by an older version");
+  const subscriptions = new SubscriptionStore(subscriptionRows, Date.now, (id, reason) => deliveries.cancelPending(id, reason, Date.now()));
   subscriptions.syncGlobal(settings.webhookUrl, deps.webhookSecret);
   const sessionUrls = new SqliteSessionStore(db);
   const queue = new DeliveryQueue(deps.redis, deps.redisUrl, `webhook-deliveries-${deps.instanceId}`);

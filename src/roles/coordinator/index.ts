@@ -3,6 +3,9 @@ import type { Redis } from "ioredis";
 import type { Config, Secrets } from "../../config/config.ts";
 import { dashboardRoutes } from "../../dashboard/index.ts";
 import type { ReadinessProbe } from "../../health/service.ts";
+import { apiKeyRoutes } from "../../api-keys/index.ts";
+import { ApiKeyService } from "../../api-keys/service.ts";
+import { SqliteApiKeyStore } from "../../api-keys/sqlite-api-key-store.ts";
 import { openDatabase } from "../../platform/db/database.ts";
 import { ensureInstanceId } from "../../platform/db/instance-id.ts";
 import { SqliteGatewayMetaStore } from "../../platform/db/sqlite-gateway-meta-store.ts";
@@ -31,7 +34,7 @@ interface CoordinatorDeps {
  * dashboard. Each part is registered with the lifecycle as it starts, so they stop in reverse order.
  * Returns the HTTP plugins to mount and the readiness probes to add.
  */
-export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins: AnyElysia[]; probes: ReadinessProbe[] }> {
+export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins: AnyElysia[]; probes: ReadinessProbe[]; keys: ApiKeyService }> {
   const { config, secrets, redis, lifecycle, log } = deps;
   const db = openDatabase(config.dataDir, log);
   lifecycle.add("database", () => db.close());
@@ -47,6 +50,7 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
     ledger: registry.ledger,
     settings: config,
     webhookSecret: secrets.webhookSecret ?? "",
+    dataKey: secrets.dataKey ?? missing("DATA_KEY"),
     instanceId,
     log,
   });
@@ -62,6 +66,7 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
     webhookUrls: delivery.urlPolicy,
   });
   lifecycle.add("job producer", api.stop);
+  const keys = new ApiKeyService(new SqliteApiKeyStore(db.orm), secrets.dataKey ?? missing("DATA_KEY"));
   const queues = new QueueOverview({ "whatsapp-jobs": api.jobQueue, "webhook-deliveries": delivery.deliveryQueue });
   return {
     plugins: [
@@ -70,8 +75,15 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<{ plugins
       ...api.plugins,
       ...delivery.plugins,
       queueRoutes({ overview: queues }),
+      apiKeyRoutes({ keys, log }),
       ...dashboardRoutes({ info: { version: VERSION, role: config.role, sandbox: config.sandbox } }),
     ],
     probes: [{ name: "database", check: () => db.ping() }],
+    keys,
   };
+}
+
+/** resolveSecrets refuses to start a coordinator without its secrets: never fall back to an empty key. */
+function missing(name: string): never {
+  throw new Error(`${name} is missing`);
 }

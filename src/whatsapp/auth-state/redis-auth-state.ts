@@ -1,7 +1,7 @@
 import { BufferJSON, initAuthCreds, proto, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from "@whiskeysockets/baileys";
 import type { Redis } from "ioredis";
 import { LuaScript } from "../../platform/redis/lua-script.ts";
-import { SealedBox } from "./sealed-box.ts";
+import { SealedBox } from "../../platform/sealed-box.ts";
 
 /** Every key type Baileys stores, as a record so the compiler flags a type added by a Baileys upgrade. */
 const KEY_TYPES = Object.keys({

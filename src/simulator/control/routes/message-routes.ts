@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { TAKES_MEDIA } from '../../../http/body-limit.ts';
 import type { SimControl } from '../control-service.ts';
 import * as S from '../control-schemas.ts';
 
@@ -33,5 +34,5 @@ export const messageRoutes = (control: SimControl) =>
           caption: body.caption,
           fileName: body.fileName,
         }),
-      { body: S.MediaBody, response: responses, detail: { tags, summary: 'Send encrypted media (image, video, audio, ptt, document, sticker)' } },
+      { body: S.MediaBody, response: responses, detail: { tags, summary: 'Send encrypted media (image, video, audio, ptt, document, sticker)', ...TAKES_MEDIA } },
     );

@@ -5,14 +5,15 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * AES-256-GCM for WhatsApp auth state at rest. Each value is bound to where it
- * is stored (the `slot`, e.g. "s1|session|123.0") as associated data, so a
- * ciphertext copied to another key or session fails to open instead of being
- * silently accepted. Layout: version byte | iv | tag | ciphertext.
+ * AES-256-GCM for secrets at rest (WhatsApp auth state in Redis, webhook
+ * subscription secrets in SQLite). Each value is bound to where it is stored
+ * (the `slot`, e.g. "s1|session|123.0") as associated data, so a ciphertext
+ * copied to another key or row fails to open instead of being silently
+ * accepted. Layout: version byte | iv | tag | ciphertext.
  */
 export class SealedBox {
   constructor(private readonly key: Uint8Array) {
-    if (key.length !== 32) throw new Error("auth state key must be 32 bytes");
+    if (key.length !== 32) throw new Error("a sealing key must be 32 bytes");
   }
 
   seal(plaintext: string, slot: string): Buffer {
@@ -25,7 +26,7 @@ export class SealedBox {
 
   /** Throws if the value was tampered with, moved, or sealed under another key. */
   open(sealed: Buffer, slot: string): string {
-    if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error("not a sealed auth state value");
+    if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error("not a sealed value");
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv("aes-256-gcm", this.key, iv);
