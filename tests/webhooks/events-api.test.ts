@@ -87,6 +87,28 @@ describe("GET /api/v1/events", () => {
     expect(retention.run(Date.now() + 8 * day)).toBe(1);
     expect((await page("")).data).toEqual([]);
   });
+
+  test("QR codes (which embed the ADV secret) leave the ledger once they are long expired; the rest of each event stays", async () => {
+    h = await startHarness();
+    const qrOf = (n: number) => ({ status: "qr_required", qrString: `2@ref-${n},noise,identity,adv-secret-${n}`, qrCode: `data:image/png;base64,QR${n}` });
+    await h.event("session_qr_ready", { sessionId: "s1", data: qrOf(1) });
+    await h.event("messages.upsert", { sessionId: "s1", data: { messages: [], type: "notify" } });
+    const ledger = new SqliteEventLedgerStore(h.db);
+    const retention = new EventRetention({ ledger, deliveries: new SqliteDeliveryStore(h.db.sqlite, h.db.orm, ledger) }, 86_400_000);
+    const stored = () => (h.db.sqlite.query("SELECT data FROM event_ledger WHERE session_id = 's1' ORDER BY position").all() as { data: string }[]).map((r) => r.data).join("\n");
+    expect(retention.forgetQrCodes(Date.now())).toBe(0);
+    expect(stored()).toContain("adv-secret-1");
+    expect(retention.forgetQrCodes(Date.now() + 6 * 60_000)).toBe(1);
+    expect(stored()).not.toContain("adv-secret-1");
+    expect(stored()).not.toContain("base64,QR1");
+    expect(stored()).toContain('"status":"qr_required"');
+    // The next pass goes on where this one stopped: a later code goes in its turn, and only then.
+    await h.event("session_qr_ready", { sessionId: "s1", data: qrOf(2) });
+    expect(retention.forgetQrCodes(Date.now())).toBe(0);
+    expect(stored()).toContain("adv-secret-2");
+    expect(retention.forgetQrCodes(Date.now() + 6 * 60_000)).toBe(1);
+    expect(stored()).not.toContain("adv-secret-2");
+  });
 });
 
 /** Reads SSE frames from a streaming response until `n` events arrived. */

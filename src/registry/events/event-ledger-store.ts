@@ -52,6 +52,12 @@ export interface EventLedgerStore {
   /** Events not yet fanned out to webhook deliveries, oldest first. */
   undispatched(limit: number): LedgerRow[];
   markDispatched(positions: number[], at: number): void;
+  /**
+   * Removes the QR codes (`qr`, `qrString`, `qrCode`: each embeds the session's ADV secret) from up to
+   * `limit` events after `afterPosition` received before `cutoff`. Returns the last position looked at,
+   * where the next call goes on, and how many events lost a code.
+   */
+  forgetQrCodes(afterPosition: number, cutoff: number, limit: number): { lastPosition: number; forgotten: number };
   /** Deletes up to `limit` of the oldest events received before `cutoff`; returns how many went. */
   deleteReceivedBefore(cutoff: number, limit: number): number;
 }

@@ -116,6 +116,21 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
     }
   }
 
+  forgetQrCodes(afterPosition: number, cutoff: number, limit: number): { lastPosition: number; forgotten: number } {
+    const range = and(gt(eventLedger.position, afterPosition), lt(eventLedger.receivedAt, cutoff));
+    const page = this.orm.select({ position: eventLedger.position }).from(eventLedger).where(range).orderBy(asc(eventLedger.position)).limit(limit).all();
+    const last = page.at(-1)?.position;
+    if (last === undefined) return { lastPosition: afterPosition, forgotten: 0 };
+    const holdsQr = sql`(json_type(${eventLedger.data}, '$.qr') IS NOT NULL OR json_type(${eventLedger.data}, '$.qrString') IS NOT NULL OR json_type(${eventLedger.data}, '$.qrCode') IS NOT NULL)`;
+    const forgotten = this.orm
+      .update(eventLedger)
+      .set({ data: sql`json_remove(${eventLedger.data}, '$.qr', '$.qrString', '$.qrCode')` })
+      .where(and(gt(eventLedger.position, afterPosition), sql`${eventLedger.position} <= ${last}`, lt(eventLedger.receivedAt, cutoff), holdsQr))
+      .returning({ position: eventLedger.position })
+      .all().length;
+    return { lastPosition: last, forgotten };
+  }
+
   deleteReceivedBefore(cutoff: number, limit: number): number {
     const oldest = this.orm.select({ position: eventLedger.position }).from(eventLedger).where(lt(eventLedger.receivedAt, cutoff)).orderBy(asc(eventLedger.position)).limit(limit);
     return this.orm.delete(eventLedger).where(inArray(eventLedger.position, oldest)).returning({ position: eventLedger.position }).all().length;

@@ -24,6 +24,8 @@ import { SubscriptionStore } from "../../webhooks/subscriptions.ts";
 import type { WebhookUrlPolicy } from "../../net/webhook-target-url.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
+/** How often expired QR codes are taken out of the ledger (event-retention.ts). */
+const QR_FORGET_EVERY_MS = 30_000;
 
 export type EventDeliverySettings = Pick<
   Config,
@@ -99,6 +101,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const retention = new EventRetention({ ledger: deps.ledger, deliveries }, settings.eventRetentionMs);
   let stopListening = () => {};
   let retentionTimer: { stop(): void } | undefined;
+  let qrTimer: { stop(): void } | undefined;
 
   return {
     urlPolicy,
@@ -111,6 +114,8 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
       const expired = retention.run(Date.now());
       if (expired > 0) log.info({ expired }, "events past EVENT_RETENTION deleted");
       retentionTimer = runEvery(RETENTION_EVERY_MS, "event retention", log, () => retention.run(Date.now()));
+      retention.forgetQrCodes(Date.now());
+      qrTimer = runEvery(QR_FORGET_EVERY_MS, "forget expired QR codes", log, () => retention.forgetQrCodes(Date.now()));
       stopListening = deps.ledger.onAppend(dispatcher.kick);
       await dispatcher.start();
       queue.start(deliverer.process, settings.webhookConcurrency);
@@ -119,6 +124,7 @@ export function createEventDelivery(deps: EventDeliveryDeps): EventDelivery {
     async stop() {
       stopListening();
       retentionTimer?.stop();
+      qrTimer?.stop();
       dispatcher.stop();
       sweeper.stop();
       await queue.close();
