@@ -1,5 +1,7 @@
+import { hkdfSync } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../platform/logger.ts";
+import { SealedBox } from "../../platform/sealed-box.ts";
 
 /** One thing to send: opaque to the outbox, meaningful to its `deliver`. */
 export type OutboxItem = Record<string, unknown>;
@@ -15,7 +17,12 @@ export interface DurableOutboxOptions {
   log: Logger;
   /** Longest wait between retries of a failing item. */
   maxBackoffMs?: number;
+  /** AUTH_STATE_KEY: items are sealed under a key derived from it (see `seal`). */
+  sealKey: Uint8Array;
 }
+
+/** Marks a sealed item; one without it (plain JSON) was queued by a version that did not seal. */
+const SEALED = "s1:";
 
 const BATCH = 64;
 
@@ -38,10 +45,27 @@ export class DurableOutbox {
   private running = false;
   private draining = false;
 
+  private readonly box: SealedBox;
+
   constructor(
     private readonly redis: Redis,
     private readonly opts: DurableOutboxOptions,
-  ) {}
+  ) {
+    this.box = new SealedBox(new Uint8Array(hkdfSync("sha256", opts.sealKey, new Uint8Array(0), "wa-gateway outbox", 32)));
+  }
+
+  /**
+   * Items sit in Redis (and its AOF and backups) until delivered: message contents, phone numbers, and QR
+   * codes, each of which embeds the session's ADV secret. Sealed, they are nobody's to read there.
+   */
+  private seal(item: OutboxItem): string {
+    return SEALED + this.box.seal(JSON.stringify(item), `outbox|${this.opts.name}`).toString("base64");
+  }
+
+  private open(raw: string): OutboxItem {
+    const json = raw.startsWith(SEALED) ? this.box.open(Buffer.from(raw.slice(SEALED.length), "base64"), `outbox|${this.opts.name}`) : raw;
+    return JSON.parse(json) as OutboxItem;
+  }
 
   private laneKey(lane: number): string {
     return `wag:outbox:${this.opts.name}:${lane}`;
@@ -50,7 +74,7 @@ export class DurableOutbox {
   /** Appends an item to its stream's lane. Redis keeps appends from one connection in call order. */
   async push(stream: string, item: OutboxItem): Promise<void> {
     const lane = laneOf(stream, this.opts.lanes);
-    await this.redis.rpush(this.laneKey(lane), JSON.stringify(item));
+    await this.redis.rpush(this.laneKey(lane), this.seal(item));
     this.wakers[lane]?.();
   }
 
@@ -117,8 +141,10 @@ export class DurableOutbox {
   private async attempt(raw: string): Promise<DeliveryOutcome> {
     let item: OutboxItem;
     try {
-      item = JSON.parse(raw) as OutboxItem;
-    } catch {
+      item = this.open(raw);
+    } catch (err) {
+      // Not JSON, or sealed under another AUTH_STATE_KEY: no retry can make it readable.
+      this.opts.log.warn({ err, outbox: this.opts.name }, "outbox: an item cannot be read; moved to the dead list");
       return "rejected";
     }
     try {
