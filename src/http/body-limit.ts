@@ -52,22 +52,25 @@ export function bodyLimit(limits: BodyLimits) {
     held.set(request, (held.get(request) ?? 0) + bytes);
   };
 
-  async function read(request: Request, route: string): Promise<string> {
+  /** The body as it arrives, counted chunk by chunk; Bun's own parser reads it (a copy fewer than joining the chunks in JavaScript). */
+  function counted(request: Request, route: string): ReadableStream<Uint8Array> {
     const [limit, setting] = limitOf(request.method, route);
     const declared = request.headers.get("content-length");
     if (declared !== null) {
       if (Number(declared) > limit) throw tooLarge(`${declared} bytes`, limit, setting);
       reserve(request, Number(declared));
     }
-    const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of request.body!) {
-      size += chunk.byteLength;
-      if (size > limit) throw tooLarge(`over ${limit} bytes`, limit, setting);
-      if (declared === null) reserve(request, chunk.byteLength);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, size).toString("utf8");
+    return request.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength;
+          if (size > limit) throw tooLarge(`over ${limit} bytes`, limit, setting);
+          if (declared === null) reserve(request, chunk.byteLength);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
   }
 
   const plugin = new Elysia({ name: "body-limit" })
@@ -79,8 +82,8 @@ export function bodyLimit(limits: BodyLimits) {
     .onParse({ as: "global" }, async ({ request, route }, contentType) => {
       // Elysia reads no body without a content type either; an empty body has no stream.
       if (!contentType || !request.body) return undefined;
-      const text = await read(request, route);
-      return contentType === "application/json" ? JSON.parse(text) : text;
+      const body = new Response(counted(request, route));
+      return contentType === "application/json" ? body.json() : body.text();
     })
     .onAfterResponse({ as: "global" }, ({ request }) => {
       const bytes = held.get(request);

@@ -18,13 +18,13 @@ export function parseRawResponse(raw: string): RawResponse {
   return { status: Number(statusLine.split(" ")[1]), headers, body: end === -1 ? "" : raw.slice(end + 4) };
 }
 
-/** A connection to write a request on by hand; `response` settles when the server closes it. */
+/** A connection to write a request on by hand. */
 export interface RawConnection {
   socket: Socket;
   /** Everything the server sent, once it closed the connection. */
   closed: Promise<string>;
-  /** Resolves at the first bytes the server sends. */
-  firstBytes: Promise<void>;
+  /** What the server sent so far. */
+  received(): string;
   /** Writes and waits until the bytes are handed to the kernel (false once the server has closed). */
   write(data: string | Uint8Array): Promise<boolean>;
 }
@@ -33,11 +33,8 @@ export async function openRaw(port: number): Promise<RawConnection> {
   const socket = connect(port, "127.0.0.1");
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
   let received = "";
-  let gotBytes: () => void = () => undefined;
-  const firstBytes = new Promise<void>((resolve) => (gotBytes = resolve));
   socket.on("data", (d) => {
     received += d.toString("latin1");
-    gotBytes();
   });
   // A reset after the server answered is how an unread body often ends; what was received still counts.
   socket.on("error", () => undefined);
@@ -45,7 +42,7 @@ export async function openRaw(port: number): Promise<RawConnection> {
   return {
     socket,
     closed,
-    firstBytes,
+    received: () => received,
     write: (data) => new Promise<boolean>((resolve) => (socket.destroyed ? resolve(false) : socket.write(data, (err) => resolve(!err)))),
   };
 }
