@@ -64,6 +64,7 @@ export interface Config {
   /** Sessions the rebalancer may move per minute; 0 = off. */
   rebalancePerMinute: number;
   routerConcurrency: number;
+  jobSessionWaitMs: number;
   metricsRawRetentionMs: number;
   metricsRetentionMs: number;
   maxMediaBytes: number;
@@ -194,6 +195,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
     leaseTtlMs,
     rebalancePerMinute: value(SETTINGS.rebalanceRate),
     routerConcurrency: value(SETTINGS.routerConcurrency),
+    jobSessionWaitMs: value(SETTINGS.jobSessionWait),
     metricsRawRetentionMs,
     metricsRetentionMs,
     maxMediaBytes: value(SETTINGS.maxMediaSize),

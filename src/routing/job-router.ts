@@ -8,6 +8,7 @@ import type { JobResultStore } from "../job-consumer/result-store.ts";
 import { KeyedSerializer } from "../platform/keyed-serializer.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { PlacementService, WorkerDirectory } from "../placement/service.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
 
 interface JobRouterDeps {
   connection: Redis;
@@ -15,8 +16,22 @@ interface JobRouterDeps {
   workers: WorkerDirectory;
   results: JobResultStore;
   concurrency: number;
+  /** The coordinator's view of each session's status: whether it is coming back. */
+  sessions: Pick<SessionStore, "get">;
+  /** JOB_SESSION_WAIT: the longest a job waits for its session to come back. */
+  sessionWaitMs: number;
   log: Logger;
 }
+
+/**
+ * Statuses of a session that is on its way back (or that the coordinator still believes up): a job
+ * that finds it not connected waits for it. Any other (stopped, logged out, needs a QR, failed) fails
+ * the job at once, as contract B says.
+ */
+const COMING_BACK = new Set(["reconnecting", "connecting", "connected", "pending_capacity"]);
+/** The first pause of a job waiting for its session; it doubles up to WAIT_MAX_PAUSE_MS. */
+const WAIT_FIRST_PAUSE_MS = 250;
+const WAIT_MAX_PAUSE_MS = 4000;
 
 /** One worker's queue, and the finished-job notices from it, dispatched to the waits by job id. */
 interface Lane {
@@ -84,14 +99,28 @@ export class JobRouter {
     const ends = valid.name === "STOP_SESSION" || valid.name === "DELETE_SESSION";
     try {
       let redelivery = 0;
+      const wait = { since: undefined as number | undefined, pauses: 0 };
       for (let hop = 0; ; hop++) {
-        const target = await this.targetFor(valid);
+        let target: string;
+        try {
+          target = await this.targetFor(valid);
+        } catch (err) {
+          if (err instanceof UnrecoverableError || !(err instanceof Error)) throw err;
+          await this.waitForSession(sessionId, err.message, wait, parentId);
+          continue;
+        }
         const data: RoutedJobData = { parentId, payload: job.data, attempt, maxAttempts: job.opts.attempts ?? 1, enqueuedAt: job.timestamp, redelivery };
         const lane = this.lane(target);
         const child = await lane.queue.add(job.name, data, { jobId: `${parentId}-a${attempt}-h${hop}`, attempts: 1, removeOnComplete: true, removeOnFail: { age: FAILED_CHILD_AGE_S } });
         const outcome = await this.settle(child, target, sessionId, lane);
         if (outcome.kind === "completed") return outcome.value;
-        if (outcome.kind === "failed") throw failure(outcome.reason);
+        if (outcome.kind === "failed") {
+          if (failureCode(outcome.reason) !== "SESSION_NOT_CONNECTED") throw failure(outcome.reason);
+          // Waiting spends no attempt: the same attempt goes out again as the next hop.
+          await this.waitForSession(sessionId, outcome.reason, wait, parentId);
+          continue;
+        }
+        wait.since = undefined;
         if (outcome.mayHaveRun) redelivery++;
         this.deps.log.info({ jobId: parentId, sessionId, from: target, redelivery }, "job follows its session to another worker");
       }
@@ -99,6 +128,37 @@ export class JobRouter {
       // STOP and DELETE take the session off its worker once they ran there (before, the worker would hand it on quietly).
       if (ends) await this.deps.placement.unplace(sessionId, "stop");
     }
+  }
+
+  /**
+   * A job found its session not connected (`reason`): if the session is coming back and the job has not
+   * waited JOB_SESSION_WAIT yet, pauses (until the session's placement changes, or a backoff) so the
+   * caller tries again; otherwise throws the job's failure. The per-session order holds meanwhile: the
+   * session's later jobs wait behind this one.
+   */
+  private async waitForSession(sessionId: string, reason: string, wait: { since: number | undefined; pauses: number }, jobId: string): Promise<void> {
+    const status = this.deps.sessions.get(sessionId)?.status;
+    const comingBack = (status !== undefined && COMING_BACK.has(status)) || this.deps.placement.isPending(sessionId);
+    if (!comingBack) throw failure(reason);
+    const now = Date.now();
+    if (wait.since === undefined) {
+      wait.since = now;
+      this.deps.log.info({ jobId, sessionId, status, reason }, "job waits for its session to come back");
+    }
+    const waited = now - wait.since;
+    if (waited >= this.deps.sessionWaitMs) {
+      throw new UnrecoverableError(formatFailure("SESSION_NOT_CONNECTED", `waited ${Math.round(waited / 1000)} s (JOB_SESSION_WAIT) for session "${sessionId}" (${status ?? "unplaced"}) to come back; last: ${reason}`));
+    }
+    const pause = Math.min(WAIT_MAX_PAUSE_MS, WAIT_FIRST_PAUSE_MS * 2 ** wait.pauses++, this.deps.sessionWaitMs - waited);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(done, pause);
+      const stop = this.deps.placement.watch(sessionId, done);
+    });
   }
 
   /** The worker that must run the job: placing the session first for a START_SESSION. */

@@ -60,6 +60,7 @@ const FIELD: { [K in SettingName]: (c: Config) => unknown } = {
   leaseTtl: (c) => c.leaseTtlMs,
   rebalanceRate: (c) => c.rebalancePerMinute,
   routerConcurrency: (c) => c.routerConcurrency,
+  jobSessionWait: (c) => c.jobSessionWaitMs,
   metricsRawRetention: (c) => c.metricsRawRetentionMs,
   metricsRetention: (c) => c.metricsRetentionMs,
   backendAuthToken: (c) => c.secrets.backendAuthToken,

@@ -43,7 +43,7 @@ export function createClusterControl(opts: { config: Config; db: GatewayDatabase
   });
   const monitor = new LivenessMonitor({ redis, workers, placement, sessions, intervalMs: LIVENESS_CHECK_MS, now: Date.now, log });
   const rebalancer = new Rebalancer({ sessions, ledger: registry.ledger, placement, workers, perMinute: config.rebalancePerMinute, now: Date.now, log });
-  const router = new JobRouter({ connection: redis, placement, workers, results: new JobResultStore(redis), concurrency: config.routerConcurrency, log: log.child({ part: "router" }) });
+  const router = new JobRouter({ connection: redis, placement, workers, results: new JobResultStore(redis), concurrency: config.routerConcurrency, sessions, sessionWaitMs: config.jobSessionWaitMs, log: log.child({ part: "router" }) });
   const report = (what: string) => (err: unknown) => log.error({ err }, `placement: could not ${what}`);
 
   workers.observe((w) => {

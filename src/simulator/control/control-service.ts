@@ -24,7 +24,7 @@ import {
   pairingView,
   type SendResult,
 } from './control-views.ts';
-import { dropConnections, replaceConnections, unlinkDevice } from './faults.ts';
+import { dropConnections, outage, replaceConnections, unlinkDevice } from './faults.ts';
 import { parseQr } from './qr-code.ts';
 import { screenScan } from '../pairing/registration-refresh.ts';
 
@@ -227,6 +227,11 @@ export class SimControl {
   /** Fault: drop the number's sockets (or one device's) without a stream error. */
   dropConnection(phone: string, deviceId?: number): number {
     return dropConnections(this.ctx, this.account(phone), deviceId);
+  }
+
+  /** Fault: WhatsApp unreachable for `ms`: every socket drops and reconnects fail until it is over. */
+  outage(ms: number): number {
+    return outage(this.ctx, ms);
   }
 
   /** Fault: as if another socket logged in as the device; the client sees 440 (connectionReplaced). */

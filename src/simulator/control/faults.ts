@@ -18,6 +18,17 @@ export const dropConnections = (ctx: SimContext, account: Account, deviceId?: nu
   return live.length;
 };
 
+/**
+ * WhatsApp is unreachable for `ms` (a regional outage, a cut link): every socket drops, and connection
+ * attempts fail until it is over. Returns how many sockets were open.
+ */
+export const outage = (ctx: SimContext, ms: number): number => {
+  ctx.unreachableUntil = Date.now() + ms;
+  const live = [...ctx.connections.values()];
+  for (const conn of live) conn.close();
+  return live.length;
+};
+
 /** Another socket took over: the clients see stream:error conflict/replaced (440). */
 export const replaceConnections = (ctx: SimContext, account: Account, deviceId?: number): number => {
   const live = liveConnections(ctx, account, deviceId);

@@ -69,6 +69,8 @@ export class SimContext {
   readonly overlaps: LoginOverlap[] = [];
   /** Clients announcing an older WA Web version are refused as retired (see client-version.ts). */
   minClientVersion?: WaVersion;
+  /** While Date.now() is before this, WhatsApp is unreachable: the WebSocket endpoint refuses upgrades (faults.ts). */
+  unreachableUntil = 0;
   /** The versions the latest connections announced, oldest first, bounded. */
   readonly clientVersions: ClientVersion[] = [];
   media?: MediaHost;

@@ -48,6 +48,8 @@ export const startWsServer = (ctx: SimContext, options: WsServerOptions): Server
     hostname: options.hostname,
     fetch(request, server) {
       if (new URL(request.url).pathname === '/ws/chat') {
+        // An outage: the edge answers, WhatsApp does not (clients see a failed handshake and back off).
+        if (Date.now() < ctx.unreachableUntil) return new Response('service unavailable', { status: 503 });
         return server.upgrade(request, { data: {} }) ? undefined : new Response('upgrade required', { status: 426 });
       }
       return options.fetch(request);

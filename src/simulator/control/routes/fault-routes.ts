@@ -32,6 +32,11 @@ export const faultRoutes = (control: SimControl, restart: () => Promise<void>) =
       response: { 200: S.AccountBody, 404: S.ErrorBody },
       detail: { tags, summary: 'Refuse sends from this account with error 463' },
     })
+    .post('/faults/outage', ({ body }) => ({ dropped: control.outage(body.ms) }), {
+      body: t.Object({ ms: t.Integer({ minimum: 1, maximum: 3_600_000, description: 'How long WhatsApp stays unreachable' }) }),
+      response: { 200: t.Object({ dropped: t.Number() }) },
+      detail: { tags, summary: 'WhatsApp unreachable for a while: every socket drops and connection attempts fail until it is over' },
+    })
     .post('/faults/restart', async () => (await restart(), { restarted: true }), {
       response: t.Object({ restarted: t.Boolean() }),
       detail: { tags, summary: 'Drop every client and listen again, keeping all state' },
