@@ -58,10 +58,12 @@ export const ConnectionUpdateData = t.Object({
   ),
 });
 
+const EVENT_ID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
+
 const envelope = {
   eventId: t.Optional(
     t.String({
-      pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+      pattern: EVENT_ID_PATTERN,
       description:
         "Addition to contract A: the worker's own UUID for this event. A worker retries from a durable outbox, so an event may arrive more than once; " +
         "one whose eventId is already stored is answered with success and changes nothing. Integrators see it as the event's eventId.",
@@ -87,6 +89,16 @@ export const WorkerEventBody = t.Object({
   sessionId: t.Optional(SessionId),
   /** If given, it must equal the path's workerId. */
   workerId: t.Optional(WorkerId),
+  statusEventId: t.Optional(
+    t.String({
+      pattern: EVENT_ID_PATTERN,
+      description:
+        "Addition to contract A: on a session lifecycle event (session_connected, session_disconnected, ...), the eventId of the session-status webhook " +
+        "that reported the same change. The event is stored and applied as usual, but integrators receive that change once, as the webhook's session.status " +
+        "(the lifecycle event is not published, so their session sequence has no gap). Without it, or if that webhook is not stored, the event is published too.",
+      examples: ["0190f1e2-7c4b-7d3a-9f10-2b3c4d5e6f71"],
+    }),
+  ),
   data: t.Optional(t.Record(t.String(), t.Unknown(), { description: "Checked against SessionData or MessageData for session and message events" })),
 });
 

@@ -51,6 +51,12 @@ export const EVENT_TYPES = [
   "worker.status",
 ] as const;
 
+/**
+ * The type of a stored event integrators never receive: a lifecycle event that repeats a session-status
+ * report (see contract A's `statusEventId`). Rows from before event types existed read the same.
+ */
+export const UNPUBLISHED_TYPE = "";
+
 /** The integrator-facing type of a stored event. */
 export function eventType(source: EventSource, event: string): string {
   if (source === "session-status" || SESSION_EVENTS.has(event)) return "session.status";

@@ -21,12 +21,18 @@ export interface NewEvent {
   /** The worker's own timestamp, if it sent one. */
   occurredAt?: number;
   receivedAt: number;
+  /**
+   * False for an event integrators never receive (it repeats one they get): stored and applied, but
+   * given no integrator type, no place in its session's sequence and no webhook deliveries.
+   */
+  published?: boolean;
 }
 
 /**
  * All writes to the `event_ledger` table, and its rules: an event is stored
- * once (by eventId), session events are sequenced per session and the rest
- * per worker, and the ledger says which events are fanned out to webhooks.
+ * once (by eventId), published session events are sequenced per session and
+ * the rest per worker, and the ledger says which events are fanned out to
+ * webhooks. Reads return published events only.
  * Call it inside the transaction that applies an event, so the ledger and
  * what the event changed commit (or fail) together. The table's only writer
  * (tests/platform/single-writer checks), and the seam for a PostgreSQL

@@ -49,11 +49,12 @@ interface EventServiceDeps {
 export class EventService {
   private readonly unknownLogged = new Set<string>();
   /** Stores an event and applies it, in one transaction (wrapped once: this runs for every event). */
-  private readonly commit: (source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => void;
+  private readonly commit: (source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number, published: boolean) => void;
 
   constructor(private readonly deps: EventServiceDeps) {
-    this.commit = deps.sqlite.transaction((source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number) => {
+    this.commit = deps.sqlite.transaction((source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, at: number, published: boolean) => {
       const row = deps.ledger.append({
+        published,
         eventId: body.eventId?.toLowerCase(),
         event: body.event,
         source,
@@ -79,7 +80,9 @@ export class EventService {
     if (sessionStatus !== undefined) {
       const data = checkPart(SessionData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);
-      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, data, sessionStatus, at, body.epoch));
+      // The session-status webhook it names told integrators already; one that never arrived did not.
+      const repeat = body.statusEventId !== undefined && this.deps.ledger.positionOf(body.statusEventId.toLowerCase()) !== undefined;
+      this.record("events", workerId, body, (at) => this.applySession(body.event, sessionId, workerId, data, sessionStatus, at, body.epoch), !repeat);
     } else if (messageStatus !== undefined) {
       const data = checkPart(MessageEventData, body.data ?? {}, "body.data");
       const sessionId = requireSession(body);
@@ -116,9 +119,9 @@ export class EventService {
     this.record("message-status", body.workerId, body, (at, eventId) => this.applyMessage(body.sessionId, body.workerId, body.data, body.data.status, at, eventId));
   }
 
-  private record(source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void): void {
+  private record(source: EventSource, workerId: string, body: LedgerBody, apply: (at: number, eventId: string) => void, published = true): void {
     if (!this.deps.isKnownWorker(workerId)) throw new AppError(404, "WORKER_NOT_FOUND", `Worker ${workerId} is not registered`);
-    this.commit(source, workerId, body, apply, this.deps.now());
+    this.commit(source, workerId, body, apply, this.deps.now(), published);
   }
 
   private applySession(event: string, sessionId: string, workerId: string, data: SessionDataValue, implied: SessionStatus | null, at: number, epoch: number | undefined): void {

@@ -1,8 +1,8 @@
 import type { Database } from "bun:sqlite";
-import { and, asc, eq, gt, inArray, lt, max, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, max, ne, sql, type SQL } from "drizzle-orm";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { bareColumns } from "../../platform/db/bare-columns.ts";
-import { eventType } from "./catalog.ts";
+import { eventType, UNPUBLISHED_TYPE } from "./catalog.ts";
 import type { EventLedgerStore, LedgerQuery, NewEvent } from "./event-ledger-store.ts";
 import { eventLedger, type LedgerRow } from "./schema.ts";
 
@@ -35,7 +35,20 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
     const p = sql.placeholder;
     this.insert = db.orm
       .insert(eventLedger)
-      .values({ eventId: p("eventId"), event: p("event"), type: p("type"), source: p("source"), workerId: p("workerId"), sessionId: p("sessionId"), stream: p("stream"), sequence: p("sequence"), data: p("data"), occurredAt: p("occurredAt"), receivedAt: p("receivedAt") })
+      .values({
+        eventId: p("eventId"),
+        event: p("event"),
+        type: p("type"),
+        source: p("source"),
+        workerId: p("workerId"),
+        sessionId: p("sessionId"),
+        stream: p("stream"),
+        sequence: p("sequence"),
+        data: p("data"),
+        occurredAt: p("occurredAt"),
+        receivedAt: p("receivedAt"),
+        dispatchedAt: p("dispatchedAt"),
+      })
       .prepare();
     this.byPosition = sqlite.query<LedgerRow, [number]>(`SELECT ${columns} FROM ${table} WHERE "${eventLedger.position.name}" = ?`);
     // The partial index on undispatched rows keeps this cheap however long the ledger.
@@ -44,13 +57,16 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
 
   append(e: NewEvent): { eventId: string } | undefined {
     if (e.eventId !== undefined && this.known.get(e.eventId)) return undefined;
-    const stream = e.sessionId === undefined ? `worker:${e.workerId}` : `session:${e.sessionId}`;
+    const published = e.published !== false;
+    const owner = e.sessionId === undefined ? `worker:${e.workerId}` : `session:${e.sessionId}`;
+    // An unpublished event is counted in a stream of its own, so the sequence integrators see has no gap.
+    const stream = published ? owner : `unpublished:${owner}`;
     const sequence = (this.lastSequence.get(stream)?.sequence ?? 0) + 1;
     const eventId = e.eventId ?? Bun.randomUUIDv7();
     this.insert.run({
       eventId,
       event: e.event,
-      type: eventType(e.source, e.event),
+      type: published ? eventType(e.source, e.event) : UNPUBLISHED_TYPE,
       source: e.source,
       workerId: e.workerId,
       sessionId: e.sessionId ?? null,
@@ -59,6 +75,8 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
       data: JSON.stringify(e.data ?? {}),
       occurredAt: e.occurredAt ?? null,
       receivedAt: e.receivedAt,
+      // Marked dispatched at once: it has no deliveries to queue, now or after a restart.
+      dispatchedAt: published ? null : e.receivedAt,
     });
     this.signal();
     return { eventId };
@@ -78,7 +96,7 @@ export class SqliteEventLedgerStore implements EventLedgerStore {
   }
 
   read(query: LedgerQuery): LedgerRow[] {
-    const where: SQL[] = [];
+    const where: SQL[] = [ne(eventLedger.type, UNPUBLISHED_TYPE)];
     if (query.sessionId !== undefined) where.push(eq(eventLedger.sessionId, query.sessionId));
     if (query.afterSequence !== undefined) where.push(gt(eventLedger.sequence, query.afterSequence));
     if (query.afterPosition !== undefined) where.push(gt(eventLedger.position, query.afterPosition));

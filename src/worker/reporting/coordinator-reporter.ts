@@ -62,12 +62,16 @@ export class CoordinatorReporter implements Reporter {
     const update = connectionUpdate(change);
     const fenced = epoch === undefined ? {} : { epoch };
     if (update) this.queue(sessionId, this.eventsPath, { event: update.event, sessionId, data: update.data, ...fenced });
+    let statusEventId: string | undefined;
     if (change.kind !== "created") {
       const { event, data } = sessionStatus(change);
-      this.queue(sessionId, "/api/v1/webhooks/session-status", { event, sessionId, data, ...fenced });
+      statusEventId = this.queue(sessionId, "/api/v1/webhooks/session-status", { event, sessionId, data, ...fenced });
     }
+    // The lifecycle event reports the same change again (contract A wants both): it names the webhook's
+    // eventId so the coordinator publishes the change to integrators once.
     const status = change.kind === "status" ? { status: change.status, ...(change.error && { error: change.error }) } : {};
-    this.queue(sessionId, this.eventsPath, { event: lifecycleEvent(change), sessionId, data: change.kind === "connected" ? { status: "connected", phoneNumber: `+${change.phoneNumber}` } : status, ...fenced });
+    const data = change.kind === "connected" ? { status: "connected", phoneNumber: `+${change.phoneNumber}` } : status;
+    this.queue(sessionId, this.eventsPath, { event: lifecycleEvent(change), sessionId, data, ...fenced, ...(statusEventId && { statusEventId }) });
   }
 
   traffic(sessionId: string, event: TrafficEvent, epoch?: number): void {
@@ -99,9 +103,12 @@ export class CoordinatorReporter implements Reporter {
     this.queue("worker", this.eventsPath, { event, data });
   }
 
-  private queue(stream: string, path: string, body: Record<string, unknown>): void {
-    const item: OutboxItem = { path, body: { ...body, workerId: this.workerId, eventId: Bun.randomUUIDv7(), timestamp: new Date().toISOString() } };
+  /** Queues one report; returns its eventId. */
+  private queue(stream: string, path: string, body: Record<string, unknown>): string {
+    const eventId = Bun.randomUUIDv7();
+    const item: OutboxItem = { path, body: { ...body, workerId: this.workerId, eventId, timestamp: new Date().toISOString() } };
     this.outbox.push(stream, item).catch((err: unknown) => this.log.error({ err, event: body.event }, "could not queue a report in Redis; it is lost"));
+    return eventId;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { authCredsKey, useRedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
 import type { WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { SessionLeases } from "../ownership/session-lease.ts";
-import type { Reporter } from "../reporting/reporter.ts";
+import type { Disconnect, Reporter } from "../reporting/reporter.ts";
 import type { ReconnectPolicy } from "./reconnect-policy.ts";
 import { SessionRunner, type RunnerState } from "./session-runner.ts";
 
@@ -123,7 +123,8 @@ export class SessionHost {
   /** Logs out (when connected here) and erases the auth, taking the lease first if the session is not running here. */
   async delete(sessionId: string): Promise<"deleted"> {
     const runner = this.runners.get(sessionId);
-    if (runner) await runner.delete();
+    let disconnect: Disconnect | undefined;
+    if (runner) disconnect = await runner.delete();
     else {
       const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
       if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
@@ -136,7 +137,7 @@ export class SessionHost {
     this.failed.delete(sessionId);
     this.stopped.delete(sessionId);
     await this.deps.redis.srem(this.membersKey, sessionId);
-    this.deps.reporter.session(sessionId, { kind: "status", status: "deleted" });
+    this.deps.reporter.session(sessionId, { kind: "status", status: "deleted", ...(disconnect && { disconnect }) });
     return "deleted";
   }
 
@@ -220,12 +221,13 @@ export class SessionHost {
 
   /**
    * Closes every socket, keeping auth and membership so the next start
-   * resumes them. A hand-over closes them without a word: the sessions'
-   * new owners report from here on.
+   * resumes them; either way integrators hear each open socket close. A
+   * hand-over lets the sessions reconnect at their new owners.
    */
   async shutdown(handOver: boolean): Promise<void> {
     this.accepting = false;
-    await Promise.all([...this.runners.values()].map((r) => (handOver ? r.handOff() : r.stop("disconnected", "the worker is stopping"))));
+    const why = "the worker is stopping";
+    await Promise.all([...this.runners.values()].map((r) => (handOver ? r.handOff(`${why}; the session reconnects on another worker, or here after a restart`) : r.stop("disconnected", why))));
   }
 }
 

@@ -95,18 +95,23 @@ export class SessionRunner {
     return this.state === "connected" && this.socket ? this.socket : null;
   }
 
-  /** STOP_SESSION: close the socket, keep the auth. */
+  /** STOP_SESSION (or a standalone worker's shutdown): close the socket, keep the auth. */
   async stop(status: "stopped" | "disconnected" = "stopped", error?: string): Promise<void> {
     if (this.ended) return;
+    const disconnect = this.closing(error ?? "the session was stopped (STOP_SESSION)");
     this.end(status === "stopped" ? false : true, this.closeSocket());
     this.setState(status);
-    this.report({ kind: "status", status, ...(error && { error }) });
+    this.report({ kind: "status", status, ...(error && { error }), ...(disconnect && { disconnect }) });
     await this.reports;
   }
 
-  /** DELETE_SESSION: log the device out (best effort) and erase the auth for good. */
-  async delete(): Promise<void> {
+  /**
+   * DELETE_SESSION: log the device out (best effort) and erase the auth for
+   * good. Returns how the socket closed, if one was open, for the report.
+   */
+  async delete(): Promise<Disconnect | undefined> {
     const socket = this.state === "connected" ? this.socket : undefined;
+    const disconnect = this.closing(socket ? "the device was logged out and the session deleted (DELETE_SESSION)" : "the session was deleted (DELETE_SESSION)");
     // Deferred a tick so the runner has ended (ignores the logout's close) before the socket is touched.
     const erase = Promise.resolve().then(async () => {
       if (socket) await socket.logout().catch((err: unknown) => this.deps.log.warn({ err, sessionId: this.sessionId }, "logout failed; erasing the auth anyway"));
@@ -117,20 +122,26 @@ export class SessionRunner {
     await erase;
     this.setState("stopped");
     await this.reports;
+    return disconnect;
   }
 
   /**
-   * The session moves to another worker: close the socket without a word (the
-   * new owner reports from here on) and keep the auth. The lease is let go
-   * only once the socket has closed, so WhatsApp never sees the session
-   * connected twice.
+   * The session moves to another worker: close the socket and keep the auth.
+   * A move says nothing (the new owner reports from here on); a worker that
+   * shuts down passes `farewell`, and integrators hear the socket close while
+   * the session reconnects at its next owner (or here, after a restart). The
+   * lease is let go only once the socket has closed, so WhatsApp never sees
+   * the session connected twice.
    */
-  async handOff(): Promise<void> {
+  async handOff(farewell?: string): Promise<void> {
     if (this.ended) return;
+    const disconnect = farewell === undefined ? undefined : this.closing(farewell);
+    if (disconnect) this.report({ kind: "status", status: "reconnecting", disconnect });
     const closed = this.closeSocket();
     this.end(true, closed);
     this.setState("stopped");
     await closed;
+    await this.reports;
   }
 
   /** The lease went to someone else: stop touching the session at once, and report nothing more. */
@@ -160,6 +171,14 @@ export class SessionRunner {
       log: this.deps.log,
     });
     this.socket = socket;
+  }
+
+  /**
+   * contract B's `lastDisconnect` for a socket the worker is about to close,
+   * or undefined if none is open (between reconnects the drop was reported).
+   */
+  private closing(message: string): Disconnect | undefined {
+    return this.socket ? { reason: "closed", message } : undefined;
   }
 
   /** Closes the current socket; resolves once it has closed (at once if there is none). */
