@@ -14,7 +14,7 @@ import type { Logger } from "./platform/logger.ts";
 import { startEmbeddedRedis } from "./platform/redis/embedded-redis.ts";
 import { connectRedis, warnOnEviction } from "./platform/redis/redis-connection.ts";
 import { startCoordinator } from "./roles/coordinator/index.ts";
-import { startStandaloneWorker } from "./roles/standalone/index.ts";
+import { standaloneWorker } from "./roles/standalone/index.ts";
 import { startCoordinatedWorker } from "./roles/worker/index.ts";
 import { startSandbox } from "./sandbox/index.ts";
 import { createWhatsAppDriver } from "./whatsapp/index.ts";
@@ -71,6 +71,9 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       plugins.push(sandbox.plugin);
       whatsapp = { waUrl: sandbox.waUrl, waTrustKey: sandbox.trustKey, waVersion: config.waVersion, historySync: config.historySync };
     }
+    // resolveSecrets refuses to start a worker role without AUTH_STATE_KEY.
+    const standalone = config.role === "worker" && config.standalone ? standaloneWorker({ config, authStateKey: secrets.authStateKey ?? failMissing("AUTH_STATE_KEY"), redis, version: VERSION, log }) : undefined;
+    if (standalone) plugins.push(standalone.plugin);
     plugins.push(healthRoutes({ version: VERSION, role: config.role, probes }), apiDocs(VERSION));
 
     const usage = new KeyUsageLog(log);
@@ -94,8 +97,8 @@ export async function startGateway(config: Config, log: Logger, listener: Listen
       const driver = createWhatsAppDriver(whatsapp, redis, log);
       // resolveSecrets refuses to start a worker role without it.
       const authStateKey = secrets.authStateKey ?? failMissing("AUTH_STATE_KEY");
-      const worker = config.standalone
-        ? await startStandaloneWorker({ config, authStateKey, redis, driver, version: VERSION, log })
+      const worker = standalone
+        ? await standalone.start(driver)
         : await startCoordinatedWorker({
             config,
             workerToken: secrets.backendAuthToken ?? failMissing("BACKEND_AUTH_TOKEN"),

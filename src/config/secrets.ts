@@ -80,6 +80,9 @@ export function resolveSecrets(config: Config): ResolvedSecrets {
       const digest = generated.includes("apiKey") ? secrets.apiKeyDigest : stored.apiKey !== undefined ? apiKeyDigest(stored.apiKey) : stored.apiKeyDigest;
       writeStored(path, kept, digest);
     }
+  } else if (config.standalone && secrets.apiKey !== undefined) {
+    // A standalone worker takes API_KEY if given (it opens its dead-webhook API); the gate checks keys by their digest.
+    secrets.apiKeyDigest = apiKeyDigest(secrets.apiKey);
   }
 
   const missing = needed.filter((n) => secrets[n] === undefined && !(n === "apiKey" && secrets.apiKeyDigest !== undefined)).map((n) => ENV_NAME[n]);

@@ -3,6 +3,7 @@ import type { Logger } from "../platform/logger.ts";
 import type { LedgerRow } from "../registry/events/schema.ts";
 import type { DeliveryStore, LoadedDelivery } from "./delivery-store.ts";
 import type { DeliveryGate, Outcome } from "./gate.ts";
+import { classifyAnswer } from "./answer.ts";
 import { postWebhook, type PostResult } from "./post.ts";
 import { retryAt, type DeliveryJob, type DeliveryQueue } from "./queue.ts";
 import { retryDelay } from "./retry-delay.ts";
@@ -41,8 +42,9 @@ export const SESSION_TARGET = "session:";
 /**
  * Runs one delivery job: finds the delivery and its receiver, waits for a
  * slot at that receiver (or parks the delivery), POSTs the signed event and
- * records the attempt. A 2xx delivers; a 410 retires the receiver; anything
- * else is retried with backoff until the retry horizon, then dead-lettered.
+ * records the attempt. A 2xx delivers; a 410 retires the receiver; another
+ * 4xx (but 408 and 429) dead-letters the delivery at once; anything else is
+ * retried with backoff until the retry horizon, then dead-lettered (answer.ts).
  */
 export class Deliverer {
   private readonly now: () => number;
@@ -82,11 +84,17 @@ export class Deliverer {
       const at = this.now();
       const result = await this.attempt(target, event);
       const record = { at, url: target.url, ...result };
-      if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+      const verdict = classifyAnswer(result.statusCode);
+      if (verdict === "delivered") {
         outcome = "ok";
         return await store.recordAttempt(delivery.id, record, "delivered");
       }
-      if (result.statusCode === 410) {
+      if (verdict === "refused") {
+        // The receiver is up and refuses this one event: its other deliveries are not held back behind it.
+        outcome = "ok";
+        return await store.recordAttempt(delivery.id, record, "dead");
+      }
+      if (verdict === "gone") {
         // The receiver is up and says it wants nothing more: not a failure of the receiver, so parked ones are not held back.
         outcome = "ok";
         await store.recordAttempt(delivery.id, record, "cancelled");

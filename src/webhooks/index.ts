@@ -27,8 +27,8 @@ import type { SubscriptionStore } from "./subscriptions.ts";
 const SIGNING =
   "Each webhook is a POST of the event JSON with `X-Webhook-Id` (the eventId), `X-Webhook-Timestamp` (unix seconds) and " +
   '`X-Webhook-Signature: v1=<hex HMAC-SHA256 of "{timestamp}.{body}">` keyed with the subscription\'s secret. ' +
-  "A 2xx answer delivers it; 410 disables the subscription; anything else (or no answer within WEBHOOK_TIMEOUT) is retried with exponential backoff and jitter " +
-  "until WEBHOOK_RETRY_HORIZON, then dead-lettered.";
+  "A 2xx answer delivers it; 410 disables the subscription; another 4xx (but 408 and 429) refuses that event, which is dead-lettered at once (redeliver it once the receiver is fixed); " +
+  "anything else (or no answer within WEBHOOK_TIMEOUT) is retried with exponential backoff and jitter until WEBHOOK_RETRY_HORIZON, then dead-lettered.";
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 interface WebhookRouteDeps {

@@ -14,8 +14,8 @@ export interface WorkerMode {
   readonly name: "coordinated" | "standalone";
   /** The BullMQ queue this worker consumes. */
   readonly queueName: string;
-  /** Where the durable outbox delivers reports. */
-  readonly outbox: Pick<DurableOutboxOptions, "name" | "deliver">;
+  /** Where the durable outbox delivers reports, and how it retries them. */
+  readonly outbox: Pick<DurableOutboxOptions, "name" | "deliver" | "retry">;
   reporter(outbox: DurableOutbox): Reporter;
   /** Whether a session may run here, when the mode decides (coordinated: the coordinator's placement). */
   readonly placedHere?: (sessionId: string) => Promise<boolean>;

@@ -103,6 +103,23 @@ describe("retries", () => {
     expect(deliveries.map((d) => d.status)).toEqual(["cancelled"]);
   });
 
+  test("a 4xx (but 408 and 429) refuses that one event: dead-lettered at once, and the receiver's other events go on", async () => {
+    h = await startHarness();
+    let fixed = false;
+    const r = receiver((got) => (!fixed && (got.json.data.messages as { key: { id: string } }[] | undefined)?.[0]?.key.id === "big" ? 413 : 200));
+    await subscribe({ url: r.url });
+    await h.event("messages.upsert", { sessionId: "s1", data: upsert("big") });
+    for (let i = 1; i <= 20; i++) await h.event("messages.upsert", { sessionId: "s1", data: upsert(`m${i}`) });
+    const statuses = () => h.db.sqlite.query<Row, []>("SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status ORDER BY status").all();
+    await until(() => JSON.stringify(statuses()) === JSON.stringify([{ status: "dead", n: 1 }, { status: "delivered", n: 20 }]), 20_000, "20 delivered, 1 dead");
+    const [dead] = (await h.call("GET", "/api/v1/webhooks/deliveries?status=dead")).body.data as Row[];
+    expect(dead).toMatchObject({ attempts: 1, lastStatusCode: 413 });
+
+    fixed = true;
+    expect(await h.call("POST", `/api/v1/webhooks/deliveries/${dead!.id}/redeliver`)).toEqual({ status: 202, body: { success: true, data: { queued: 1 } } });
+    await until(() => JSON.stringify(statuses()) === JSON.stringify([{ status: "delivered", n: 21 }]), 10_000, "the refused one redelivered");
+  });
+
   test("past the retry horizon a delivery is dead-lettered; it can be redelivered one by one or in bulk", async () => {
     h = await startHarness({ settings: { webhookRetryHorizonMs: 1500 } });
     let healthy = false;

@@ -1,6 +1,8 @@
 import type { MessageResult } from "../../contracts/jobs/index.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { webhookHeaders } from "../../contracts/webhook-signature.ts";
+import { classifyAnswer } from "../../webhooks/answer.ts";
+import { postWebhook } from "../../webhooks/post.ts";
 import type { DeliveryOutcome, DurableOutbox, OutboxItem } from "./durable-outbox.ts";
 import { connectionUpdate, trafficEvent, type IntegratorEvent } from "./integrator-events.ts";
 import type { Reporter, SessionChange, TrafficEvent } from "./reporter.ts";
@@ -49,18 +51,26 @@ export class WebhookReporter implements Reporter {
 }
 
 /**
- * POSTs one webhook; 2xx is delivered, anything else (or no answer in 10 s) is
- * retried. With a secret it is signed like the coordinator's webhooks
- * (X-Webhook-Id/-Timestamp/-Signature), so a receiver verifies both the same way.
+ * POSTs one webhook, answers classified as the coordinator classifies them (webhooks/answer.ts): 2xx is
+ * delivered; a refusal (4xx but 408 and 429, 410 included: WEBHOOK_URL is not ours to retire) goes to the
+ * dead list at once, so the session's later events are not held behind it; anything else is retried (the
+ * outbox backs off, and gives up at the retry horizon). With a secret it is signed like the coordinator's
+ * webhooks (X-Webhook-Id/-Timestamp/-Signature), so a receiver verifies both the same way.
  */
-export function webhookDelivery(url: string, secret: string | undefined, log: Logger, timeoutMs = 10_000): (item: OutboxItem) => Promise<DeliveryOutcome> {
+export function webhookDelivery(target: { url: string; secret: string | undefined; timeoutMs: number }, log: Logger): (item: OutboxItem) => Promise<DeliveryOutcome> {
+  const { url, secret, timeoutMs } = target;
   return async (item) => {
     const body = JSON.stringify(item);
     const signature = secret ? webhookHeaders(secret, String(item.eventId), body) : {};
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signature }, body, signal: AbortSignal.timeout(timeoutMs) });
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.ok) return "delivered";
-    log.warn({ status: response.status, event: item.event }, "webhook receiver refused an event; retrying");
-    return "retry";
+    const result = await postWebhook({ url, headers: {} }, body, { "x-webhook-event": String(item.event), ...signature }, timeoutMs);
+    const verdict = classifyAnswer(result.statusCode);
+    if (verdict === "delivered") return "delivered";
+    const detail = result.error ?? `HTTP ${result.statusCode}`;
+    if (verdict === "retry") {
+      log.warn({ status: result.statusCode, error: result.error, event: item.event }, "webhook receiver did not take an event; retrying");
+      return { outcome: "retry", detail };
+    }
+    log.warn({ status: result.statusCode, event: item.event, eventId: item.eventId }, "webhook receiver refused an event; it is kept in the dead list (GET /api/v1/webhooks/dead)");
+    return { outcome: "rejected", detail };
   };
 }
