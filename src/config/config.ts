@@ -17,6 +17,8 @@ export interface Secrets {
   /** SHA-256 of the admin API key: what the gate compares against (resolveSecrets fills it). */
   apiKeyDigest?: Uint8Array;
   authStateKey?: Uint8Array;
+  /** AUTH_STATE_KEY_PREVIOUS: read from the environment only, never generated. */
+  authStateKeyPrevious?: Uint8Array;
   webhookSecret?: string;
   dataKey?: Uint8Array;
 }
@@ -214,6 +216,7 @@ export function loadConfig({ argv, env, cwd }: ConfigSources = { argv: process.a
       backendAuthToken: value(SETTINGS.backendAuthToken),
       apiKey: value(SETTINGS.apiKey),
       authStateKey: value(SETTINGS.authStateKey),
+      authStateKeyPrevious: value(SETTINGS.authStateKeyPrevious),
       webhookSecret: value(SETTINGS.webhookSecret),
       dataKey: value(SETTINGS.dataKey),
     },

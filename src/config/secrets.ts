@@ -16,7 +16,8 @@ interface ResolvedSecrets {
   path: string;
 }
 
-type Needed = Exclude<keyof Secrets, "apiKeyDigest">;
+/** No role needs AUTH_STATE_KEY_PREVIOUS, and none generates or keeps it: it is given for a rotation, then dropped. */
+type Needed = Exclude<keyof Secrets, "apiKeyDigest" | "authStateKeyPrevious">;
 
 const ENV_NAME: Record<Needed, string> = {
   backendAuthToken: "BACKEND_AUTH_TOKEN",

@@ -125,6 +125,13 @@ export const SETTINGS = {
   // Every coordinator on one database must share it; a coordinator alone may invent its own.
   dataKey: secret({ env: "DATA_KEY", parse: p.aes256Key, generatedBy: ["all", "coordinator"], help: "Coordinator: seals webhook subscription secrets in the database and keys the hashes of scoped API keys: 64 hex digits or base64 of 32 bytes. Changing it invalidates every scoped key." }),
   authStateKey: secret({ env: "AUTH_STATE_KEY", parse: p.aes256Key, generatedBy: ["all"], help: "AES-256-GCM key for WhatsApp auth state in Redis: 64 hex digits or base64 of 32 bytes." }),
+  // Never generated: only an operator rotating AUTH_STATE_KEY sets it, to the key being replaced.
+  authStateKeyPrevious: optional({
+    env: "AUTH_STATE_KEY_PREVIOUS",
+    parse: p.aes256Key,
+    unset: "none",
+    help: "Worker: during a rotation of AUTH_STATE_KEY, the key being replaced. Auth state sealed under it is still read, and a session's is re-sealed under AUTH_STATE_KEY when it starts; drop it once every session has started. Without it such a session reads auth_unreadable.",
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

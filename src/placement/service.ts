@@ -20,7 +20,7 @@ export interface WorkerLoad {
 }
 
 /** Sessions that run nowhere on purpose: placement lets go of them. */
-const ENDED: ReadonlySet<SessionStatus> = new Set(["stopped", "logged_out", "deleted", "error"]);
+const ENDED: ReadonlySet<SessionStatus> = new Set(["stopped", "logged_out", "deleted", "error", "auth_unreadable"]);
 /** A worker reporting one of these runs the session. */
 const RUNNING: ReadonlySet<SessionStatus> = new Set(["connected", "connecting", "qr_required", "pairing_code", "reconnecting"]);
 

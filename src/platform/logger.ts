@@ -14,7 +14,7 @@ export function createLogger(level: LogLevel): Logger {
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ["authorization", "*.authorization", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "token", "*.token", "secret", "*.secret", "password", "*.password", "authStateKey", "*.authStateKey", "backendAuthToken", "*.backendAuthToken", "*.headers[\"x-api-key\"]"],
+      paths: ["authorization", "*.authorization", "headers.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "token", "*.token", "secret", "*.secret", "password", "*.password", "authStateKey", "*.authStateKey", "authStateKeyPrevious", "*.authStateKeyPrevious", "backendAuthToken", "*.backendAuthToken", "*.headers[\"x-api-key\"]"],
       censor: "[redacted]",
     },
   });

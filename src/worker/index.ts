@@ -53,7 +53,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     driver: deps.driver,
     leases,
     redis,
-    authKey: deps.authStateKey,
+    // AUTH_STATE_KEY_PREVIOUS only ever comes from the environment: no role generates or keeps it.
+    authKeys: { current: deps.authStateKey, ...(config.secrets.authStateKeyPrevious && { previous: config.secrets.authStateKeyPrevious }) },
     reporter,
     policy: { maxFailures: config.reconnectMaxFailures, baseDelayMs: config.reconnectBaseDelayMs, maxDelayMs: 60_000 },
     maxSessions: config.maxSessions,

@@ -67,6 +67,7 @@ const FIELD: { [K in SettingName]: (c: Config) => unknown } = {
   apiKey: (c) => c.secrets.apiKey,
   webhookSecret: (c) => c.secrets.webhookSecret,
   authStateKey: (c) => c.secrets.authStateKey,
+  authStateKeyPrevious: (c) => c.secrets.authStateKeyPrevious,
   dataKey: (c) => c.secrets.dataKey,
   authFailuresPerMinute: (c) => c.authFailuresPerMinute,
 };

@@ -62,7 +62,7 @@ test("creds in Redis: after pairing, a new socket with the stored state opens wi
   // The fence a worker's ownership lease gives it; every auth write checks it.
   const fence = { key: "wag:lease:{cy}", token: "test-worker|1|1" };
   await redis.set(fence.key, fence.token);
-  const first = await useRedisAuthState(redis, "cy", key, fence);
+  const first = await useRedisAuthState(redis, "cy", { current: key }, fence);
   const pairing = new OpenedSession(driver, first, { sessionId: "cy" });
   await scanUntilLinked(pairing.qrs(), controlScan(sim.control, cy.phone));
   expect((await pairing.next("close")).reason).toBe("restart_required");
@@ -71,7 +71,7 @@ test("creds in Redis: after pairing, a new socket with the stored state opens wi
   await linked.close();
 
   // As a restarted worker would: the auth state is read back from Redis, nothing else is kept.
-  const resumed = new OpenedSession(driver, await useRedisAuthState(redis, "cy", key, fence), { sessionId: "cy" });
+  const resumed = new OpenedSession(driver, await useRedisAuthState(redis, "cy", { current: key }, fence), { sessionId: "cy" });
   expect((await resumed.next("open")).phoneNumber).toBe(cy.phone);
   expect(resumed.of("qr")).toHaveLength(0);
   await resumed.close();

@@ -11,6 +11,9 @@ import { PARTICIPANT_ACTIONS } from "./payloads.ts";
 export const SessionResult = Type.Object({
   sessionId: Type.String({ examples: ["user-123"] }),
   status: Type.String({ description: "The session's status once the job ran", examples: ["qr_required"] }),
+  warning: Type.Optional(
+    Type.String({ description: "What the job could not do, e.g. a DELETE_SESSION that erased auth state no key decrypts could not log the device out", examples: ["the device was not logged out"] }),
+  ),
 });
 
 /** Every SEND_* job: enough to build the key of the sent message, to react to or quote it later. */

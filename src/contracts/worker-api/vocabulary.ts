@@ -37,6 +37,8 @@ export const SESSION_STATUSES = [
   "pending_capacity",
   "stopped",
   "logged_out",
+  /** The stored auth state cannot be decrypted (AUTH_STATE_KEY changed): it waits for the right key, or DELETE and a new link. */
+  "auth_unreadable",
   "deleted",
 ] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];

@@ -51,7 +51,7 @@ export function createWorkerExecutor(host: SessionHost, reporter: Reporter, load
   return {
     START_SESSION: inOrder<"START_SESSION", SessionResult>(async (data) => ({ sessionId: data.sessionId, status: await host.start(data.sessionId, data.phoneNumber?.replace(/^\+/, "")) })),
     STOP_SESSION: inOrder<"STOP_SESSION", SessionResult>(async (data) => ({ sessionId: data.sessionId, status: await host.stop(data.sessionId) })),
-    DELETE_SESSION: inOrder<"DELETE_SESSION", SessionResult>(async (data) => ({ sessionId: data.sessionId, status: await host.delete(data.sessionId) })),
+    DELETE_SESSION: inOrder<"DELETE_SESSION", SessionResult>(async (data) => ({ sessionId: data.sessionId, ...(await host.delete(data.sessionId)) })),
     SEND_TEXT: send<"SEND_TEXT">((socket, d) => socket.sendText(d.to, d.text, d.mentions)),
     SEND_MEDIA: send<"SEND_MEDIA">(async (socket, d) => {
       const file = await loadMedia(d.media);

@@ -18,7 +18,7 @@ function lifecycleEvent(change: SessionChange): string {
       return "session_status_changed";
     case "status":
       if (change.status === "deleted") return "session_deleted";
-      return change.disconnect || ["disconnected", "error", "logged_out", "stopped"].includes(change.status) ? "session_disconnected" : "session_status_changed";
+      return change.disconnect || ["disconnected", "error", "logged_out", "stopped", "auth_unreadable"].includes(change.status) ? "session_disconnected" : "session_status_changed";
   }
 }
 

@@ -15,7 +15,7 @@ export type SessionChange =
   | { kind: "qr"; qr: string; qrCode: string; expiresAt: number }
   | { kind: "pairing_code"; code: string }
   | { kind: "connected"; phoneNumber: string; pushName?: string }
-  /** Any other status: connecting, reconnecting, disconnected, error, logged_out, stopped, deleted. */
+  /** Any other status: connecting, reconnecting, disconnected, error, logged_out, auth_unreadable, stopped, deleted. */
   | { kind: "status"; status: SessionStatus; error?: string; disconnect?: Disconnect };
 
 /** The WhatsApp traffic the worker forwards as is (everything but the socket's own lifecycle). */

@@ -4,7 +4,7 @@ import type { SessionCounts as SessionCountsBody } from "../../contracts/worker-
 import { JobFailure } from "../../contracts/jobs/job-failure.ts";
 import { KeyedSerializer } from "../../platform/keyed-serializer.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { authCredsKey, useRedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
+import { authCredsKey, clearAuthState, credsReadable, type AuthStateKeys } from "../../whatsapp/auth-state/redis-auth-state.ts";
 import type { WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { SessionLeases } from "../ownership/session-lease.ts";
 import type { Disconnect, Reporter } from "../reporting/reporter.ts";
@@ -16,7 +16,7 @@ interface SessionHostDeps {
   driver: WhatsAppDriver;
   leases: SessionLeases;
   redis: Redis;
-  authKey: Uint8Array;
+  authKeys: AuthStateKeys;
   reporter: Reporter;
   policy: ReconnectPolicy;
   maxSessions: number;
@@ -48,7 +48,7 @@ export class SessionHost {
   private readonly runners = new Map<string, SessionRunner>();
   private readonly order = new KeyedSerializer();
   /** Sessions that ended in error or gave up: still counted until started again. */
-  private readonly failed = new Map<string, "error" | "disconnected">();
+  private readonly failed = new Map<string, "error" | "disconnected" | "auth_unreadable">();
   /** Stopped here by STOP_SESSION: not resumed from the placement until a START_SESSION. */
   private readonly stopped = new Set<string>();
   private readonly membersKey: string;
@@ -84,14 +84,14 @@ export class SessionHost {
       fence: acquired.fence,
       driver: this.deps.driver,
       redis: this.deps.redis,
-      authKey: this.deps.authKey,
+      authKeys: this.deps.authKeys,
       reporter: this.deps.reporter,
       policy: this.deps.policy,
       log,
       onIncoming: (n) => (this.messageCount += n),
       onEnd: (keepMembership) => {
         if (this.runners.get(sessionId) === runner) this.runners.delete(sessionId);
-        if (runner.state === "error" || runner.state === "disconnected") this.failed.set(sessionId, runner.state);
+        if (runner.state === "error" || runner.state === "disconnected" || runner.state === "auth_unreadable") this.failed.set(sessionId, runner.state);
         const pending: Promise<unknown>[] = [this.deps.leases.release(acquired.fence)];
         if (!keepMembership) pending.push(this.deps.redis.srem(this.membersKey, sessionId));
         Promise.all(pending).catch((err: unknown) => log.warn({ err }, "could not release the session's lease"));
@@ -120,16 +120,26 @@ export class SessionHost {
     return "stopped";
   }
 
-  /** Logs out (when connected here) and erases the auth, taking the lease first if the session is not running here. */
-  async delete(sessionId: string): Promise<"deleted"> {
+  /**
+   * Logs out (when connected here) and erases the auth, taking the lease first
+   * if the session is not running here. Auth state no key opens is erased
+   * too; the `warning` says the device could not be logged out then.
+   */
+  async delete(sessionId: string): Promise<{ status: "deleted"; warning?: string }> {
     const runner = this.runners.get(sessionId);
     let disconnect: Disconnect | undefined;
+    let warning: string | undefined;
     if (runner) disconnect = await runner.delete();
     else {
       const acquired = await this.deps.leases.acquire(sessionId, this.deps.leaseWaitMs);
       if (!acquired.ok) throw new JobFailure("SESSION_NOT_CONNECTED", `session "${sessionId}" is owned by worker ${acquired.holder}`);
       try {
-        await (await useRedisAuthState(this.deps.redis, sessionId, this.deps.authKey, acquired.fence)).clear();
+        if ((await credsReadable(this.deps.redis, sessionId, this.deps.authKeys)) === "unreadable") {
+          // Logging out takes the creds: without them only the phone can unlink the device.
+          warning = "the auth state could not be decrypted with AUTH_STATE_KEY, so the device was not logged out: remove it on the phone under Linked devices";
+          this.deps.log.warn({ sessionId }, `deleting the session: ${warning}`);
+        }
+        await clearAuthState(this.deps.redis, sessionId, acquired.fence);
       } finally {
         await this.deps.leases.release(acquired.fence);
       }
@@ -137,8 +147,8 @@ export class SessionHost {
     this.failed.delete(sessionId);
     this.stopped.delete(sessionId);
     await this.deps.redis.srem(this.membersKey, sessionId);
-    this.deps.reporter.session(sessionId, { kind: "status", status: "deleted", ...(disconnect && { disconnect }) });
-    return "deleted";
+    this.deps.reporter.session(sessionId, { kind: "status", status: "deleted", ...(disconnect && { disconnect }), ...(warning && { error: warning }) });
+    return { status: "deleted", ...(warning && { warning }) };
   }
 
   /**
@@ -198,7 +208,8 @@ export class SessionHost {
       else if (s === "error") c.error++;
       else c.disconnected++;
     }
-    for (const state of this.failed.values()) c[state]++;
+    // Contract A's counts know no auth_unreadable: it is an error that waits for an operator.
+    for (const state of this.failed.values()) c[state === "auth_unreadable" ? "error" : state]++;
     return c;
   }
 

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { SessionStatus } from "../../contracts/worker-api/vocabulary.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { qrDataUrl } from "../../platform/qr-code.ts";
-import { FenceLostError, useRedisAuthState, type RedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
+import { AuthUnreadableError, FenceLostError, useRedisAuthState, type AuthStateKeys, type RedisAuthState } from "../../whatsapp/auth-state/redis-auth-state.ts";
 import type { DriverEvent, WhatsAppDriver, WhatsAppSession } from "../../whatsapp/driver.ts";
 import type { Fence } from "../ownership/session-lease.ts";
 import type { Disconnect, Reporter } from "../reporting/reporter.ts";
@@ -12,7 +12,7 @@ import { reconnectDelay, type ReconnectPolicy } from "./reconnect-policy.ts";
 export type RunnerState = Exclude<SessionStatus, "created" | "pending_capacity" | "deleted">;
 
 /** States a START_SESSION job can report as its outcome without waiting longer. */
-const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "pairing_code", "error", "logged_out", "disconnected", "stopped"]);
+const SETTLED: ReadonlySet<RunnerState> = new Set(["connected", "qr_required", "pairing_code", "error", "logged_out", "disconnected", "stopped", "auth_unreadable"]);
 
 /** WhatsApp's first QR lives about 60 s, each later one about 20 s. */
 const FIRST_QR_MS = 60_000;
@@ -25,7 +25,7 @@ interface SessionRunnerDeps {
   fence: Fence;
   driver: WhatsAppDriver;
   redis: Redis;
-  authKey: Uint8Array;
+  authKeys: AuthStateKeys;
   reporter: Reporter;
   policy: ReconnectPolicy;
   log: Logger;
@@ -80,7 +80,17 @@ export class SessionRunner {
 
   /** Opens the first socket and resolves with the first settled state (or the current one after `waitMs`). */
   async start(pairingPhone: string | undefined, waitMs: number): Promise<RunnerState> {
-    this.auth = await useRedisAuthState(this.deps.redis, this.sessionId, this.deps.authKey, this.deps.fence);
+    try {
+      this.auth = await useRedisAuthState(this.deps.redis, this.sessionId, this.deps.authKeys, this.deps.fence);
+    } catch (err) {
+      if (!(err instanceof AuthUnreadableError)) throw err;
+      // No retry can read it: the session waits for the right key (and a START), or a DELETE.
+      this.deps.log.error({ sessionId: this.sessionId }, err.message);
+      this.giveUp("auth_unreadable", err.message);
+      await this.reports;
+      return this.state;
+    }
+    if (this.auth.resealed > 0) this.deps.log.info({ sessionId: this.sessionId, values: this.auth.resealed }, "auth state sealed under AUTH_STATE_KEY_PREVIOUS re-sealed under AUTH_STATE_KEY");
     this.setState("connecting");
     this.report({ kind: "status", status: "connecting" });
     this.open(pairingPhone);
@@ -289,10 +299,10 @@ export class SessionRunner {
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
-  private giveUp(status: "error" | "disconnected", error: string, disconnect: Disconnect): void {
+  private giveUp(status: "error" | "disconnected" | "auth_unreadable", error: string, disconnect?: Disconnect): void {
     this.setState(status);
     this.end(false);
-    this.report({ kind: "status", status, error, disconnect });
+    this.report({ kind: "status", status, error, ...(disconnect && { disconnect }) });
   }
 
   /**

@@ -228,6 +228,11 @@ export class WorkerWorld {
     });
   }
 
+  /** Environment for the processes started from now on, over the world's own (e.g. another AUTH_STATE_KEY). */
+  setEnv(env: Record<string, string>): void {
+    this.opts.env = env;
+  }
+
   /** Stops the gateway (SIGTERM, or SIGKILL to crash it) and starts it again on the same data and Redis. */
   async restart(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     await Promise.all(this.workerProcesses.map((w) => w.stop(signal)));
