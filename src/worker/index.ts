@@ -42,7 +42,8 @@ const OUTBOX_LANES = 8;
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { config, redis, log, mode } = deps;
   const workerId = config.workerId;
-  const outbox = new DurableOutbox(redis, { ...mode.outbox, lanes: OUTBOX_LANES, log, sealKey: deps.authStateKey });
+  const previousSealKey = config.secrets.authStateKeyPrevious;
+  const outbox = new DurableOutbox(redis, { ...mode.outbox, lanes: OUTBOX_LANES, log, sealKey: deps.authStateKey, ...(previousSealKey && { previousSealKey }) });
   const reporter: Reporter = mode.reporter(outbox);
 
   const instanceId = Bun.randomUUIDv7();

@@ -23,11 +23,12 @@ afterAll(async () => {
 const KEY = new Uint8Array(32).fill(3);
 const QR = "2@ref-abc,noise-key,identity-key,adv-secret-do-not-leak";
 
-function outbox(name: string, sealKey: Uint8Array, delivered: OutboxItem[]) {
+function outbox(name: string, sealKey: Uint8Array, delivered: OutboxItem[], previousSealKey?: Uint8Array) {
   return new DurableOutbox(redis, {
     name,
     lanes: 2,
     sealKey,
+    ...(previousSealKey && { previousSealKey }),
     log: createLogger("silent"),
     deliver: async (item) => {
       delivered.push(item);
@@ -71,4 +72,17 @@ test("an item queued in clear by an older version is still delivered; one sealed
   await until(async () => (await redis.llen("wag:outbox:mixed-test:dead")) === 1);
   await box.stop(1000);
   expect(delivered).toEqual([{ n: 2 }]);
+});
+
+test("after AUTH_STATE_KEY is rotated, items queued under the previous key still deliver while it is given", async () => {
+  const old = new Uint8Array(32).fill(5);
+  await outbox("rotated-test", old, []).push("session:s1", { n: "queued before the rotation" });
+  const delivered: OutboxItem[] = [];
+  const box = outbox("rotated-test", KEY, delivered, old);
+  await box.push("session:s1", { n: "queued after" });
+  box.start();
+  await until(() => delivered.length === 2);
+  await box.stop(1000);
+  expect(delivered).toEqual([{ n: "queued before the rotation" }, { n: "queued after" }]);
+  expect(await redis.llen("wag:outbox:rotated-test:dead")).toBe(0);
 });

@@ -20,7 +20,7 @@ export function standaloneWorker(deps: { config: Config; authStateKey: Uint8Arra
   const { config, log } = deps;
   const mode = standaloneMode({ config, log });
   if (!config.secrets.apiKey) log.warn("standalone worker without API_KEY: its dead-webhook API (/api/v1/webhooks/dead) refuses every request");
-  const dead = new DeadLetters(new OutboxStore(deps.redis, webhookOutboxName(config.workerId), deps.authStateKey));
+  const dead = new DeadLetters(new OutboxStore(deps.redis, webhookOutboxName(config.workerId), deps.authStateKey, config.secrets.authStateKeyPrevious));
   return {
     plugin: deadWebhookRoutes(dead),
     start: (driver) => startWorker({ ...deps, driver, mode }),

@@ -35,7 +35,12 @@ export interface DurableOutboxOptions {
   retry?: OutboxRetry;
   /** AUTH_STATE_KEY: items are sealed under a key derived from it (see `OutboxStore.seal`). */
   sealKey: Uint8Array;
+  /** AUTH_STATE_KEY_PREVIOUS during a rotation: items queued under it still open. */
+  previousSealKey?: Uint8Array;
 }
+
+/** The outbox's own key, derived from the auth-state key so the two never share one. */
+const outboxBox = (key: Uint8Array) => new SealedBox(new Uint8Array(hkdfSync("sha256", key, new Uint8Array(0), "wa-gateway outbox", 32)));
 
 /** Marks a sealed item; one without it (plain JSON) was queued by a version that did not seal. */
 const SEALED = "s1:";
@@ -60,6 +65,7 @@ export interface DeadEntry {
  */
 export class OutboxStore {
   private readonly box: SealedBox;
+  private readonly previous: SealedBox | undefined;
   readonly deadKey: string;
   /** Per lane: since when its head item has been failing (unix ms), so the retry horizon survives a restart. */
   readonly failingKey: string;
@@ -68,8 +74,10 @@ export class OutboxStore {
     readonly redis: Redis,
     private readonly name: string,
     sealKey: Uint8Array,
+    previousSealKey?: Uint8Array,
   ) {
-    this.box = new SealedBox(new Uint8Array(hkdfSync("sha256", sealKey, new Uint8Array(0), "wa-gateway outbox", 32)));
+    this.box = outboxBox(sealKey);
+    this.previous = previousSealKey && outboxBox(previousSealKey);
     this.deadKey = `wag:outbox:${name}:dead`;
     // Not under `wag:outbox:<name>:`, where every key but the dead list is a lane.
     this.failingKey = `wag:outbox-failing:${name}`;
@@ -88,7 +96,17 @@ export class OutboxStore {
   }
 
   open(raw: string): OutboxItem {
-    const json = raw.startsWith(SEALED) ? this.box.open(Buffer.from(raw.slice(SEALED.length), "base64"), `outbox|${this.name}`) : raw;
+    if (!raw.startsWith(SEALED)) return JSON.parse(raw) as OutboxItem;
+    const sealed = Buffer.from(raw.slice(SEALED.length), "base64");
+    const slot = `outbox|${this.name}`;
+    let json: string;
+    try {
+      json = this.box.open(sealed, slot);
+    } catch (err) {
+      // Queued before AUTH_STATE_KEY was rotated: only the previous key opens it.
+      if (!this.previous) throw err;
+      json = this.previous.open(sealed, slot);
+    }
     return JSON.parse(json) as OutboxItem;
   }
 }
@@ -121,7 +139,7 @@ export class DurableOutbox {
     private readonly redis: Redis,
     private readonly opts: DurableOutboxOptions,
   ) {
-    this.store = new OutboxStore(redis, opts.name, opts.sealKey);
+    this.store = new OutboxStore(redis, opts.name, opts.sealKey, opts.previousSealKey);
     this.retry = opts.retry ?? DEFAULT_RETRY;
   }
 
