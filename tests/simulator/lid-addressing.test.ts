@@ -5,7 +5,7 @@ import type { AccountView } from '../../src/simulator/control/control-views.ts';
 import { endClient, nextEvent, pairWithQr, startClient, waitForOpen, waitForStatus } from './support/baileys-client.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
-setDefaultTimeout(20_000);
+setDefaultTimeout(60_000);
 
 /** The setting gateways used to turn history sync off with, and what it cost them (Baileys #2580). */
 const OLD_POLICY: Partial<UserFacingSocketConfig> = { shouldSyncHistoryMessage: () => false };
@@ -43,8 +43,8 @@ const storedPn = async (sock: WASocket, lid: string): Promise<string | null> => 
 
 /** Sends a text and resolves with the server's verdict: delivered to the phone, or the ack's error. */
 const sendOutcome = async (sock: WASocket, to: AccountView, id: string): Promise<'delivered' | string> => {
-  const failed = waitForStatus(sock, id, proto.WebMessageInfo.Status.ERROR, 5_000).then((s) => (s.messageStubParameters ?? []).join(': '));
-  const arrived = sim.control.waitForInbox(to.phone, (e) => e.id === id, 5_000).then(() => 'delivered');
+  const failed = waitForStatus(sock, id, proto.WebMessageInfo.Status.ERROR, 20_000).then((s) => (s.messageStubParameters ?? []).join(': '));
+  const arrived = sim.control.waitForInbox(to.phone, (e) => e.id === id, 20_000).then(() => 'delivered');
   await sock.sendMessage(to.jid, { text: `message ${id}` }, { messageId: id });
   return Promise.any([failed, arrived]);
 };
