@@ -5,7 +5,7 @@ import { connectOpen, endClient, nextEvent, startClient, until, waitForClose, wa
 import { linkedClient } from './support/world-fixture.ts';
 
 // bunfig's [test] timeout is not read by Bun 1.4.5; a busy 2-core CI needs more than the 5 s default.
-setDefaultTimeout(20_000);
+setDefaultTimeout(60_000);
 
 let sim: Simulator;
 beforeAll(async () => {
