@@ -53,7 +53,8 @@ test('a restricted account gets its sends refused with 463', async () => {
   const bob = sim.control.createAccount({ name: 'Bob' });
   sim.control.setRestricted(alice.account.phone, true);
   const id = '3EB0RESTRICTED0001';
-  const failed = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.ERROR);
+  // A first connection's events may be held for up to 20 s (Baileys' AwaitingInitialSync fallback).
+  const failed = waitForStatus(alice.sock, id, proto.WebMessageInfo.Status.ERROR, 40_000);
   await alice.sock.sendMessage(bob.jid, { text: 'blocked?' }, { messageId: id });
   expect((await failed).messageStubParameters).toEqual(['463', 'Your account has been restricted']);
   expect(sim.control.inbox(bob.phone)).toHaveLength(0);

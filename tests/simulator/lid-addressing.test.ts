@@ -41,10 +41,14 @@ const storedPn = async (sock: WASocket, lid: string): Promise<string | null> => 
   return pn ? jidNormalizedUser(pn) : null;
 };
 
-/** Sends a text and resolves with the server's verdict: delivered to the phone, or the ack's error. */
+/**
+ * Sends a text and resolves with the server's verdict: delivered to the phone, or the ack's error. On a
+ * first connection Baileys holds its events until the history sync arrives, or for 20 s if it is late
+ * (Socket/chats.js, AwaitingInitialSync): on a loaded CI the verdict can come only then.
+ */
 const sendOutcome = async (sock: WASocket, to: AccountView, id: string): Promise<'delivered' | string> => {
-  const failed = waitForStatus(sock, id, proto.WebMessageInfo.Status.ERROR, 20_000).then((s) => (s.messageStubParameters ?? []).join(': '));
-  const arrived = sim.control.waitForInbox(to.phone, (e) => e.id === id, 20_000).then(() => 'delivered');
+  const failed = waitForStatus(sock, id, proto.WebMessageInfo.Status.ERROR, 40_000).then((s) => (s.messageStubParameters ?? []).join(': '));
+  const arrived = sim.control.waitForInbox(to.phone, (e) => e.id === id, 40_000).then(() => 'delivered');
   await sock.sendMessage(to.jid, { text: `message ${id}` }, { messageId: id });
   return Promise.any([failed, arrived]);
 };
