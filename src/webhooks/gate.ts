@@ -9,6 +9,8 @@ interface TargetState {
   parked: boolean;
   /** Released from parking and queued, not yet started. */
   releasedQueued: number;
+  /** When it last freed a slot (or was first seen): a receiver that frees none is slow, and not waited for. */
+  freedAt: number;
   waiters: ((admitted: boolean) => void)[];
 }
 
@@ -17,7 +19,10 @@ export type Outcome = "ok" | "failed" | "dead";
 /**
  * Keeps one receiver from holding up the others, in memory, per target:
  * - at most `perTarget` POSTs in flight to it. One more waits briefly for a
- *   slot (a fast receiver frees one within milliseconds), else it is parked;
+ *   slot if the receiver freed one within that wait (a fast receiver frees one
+ *   within milliseconds) and fewer than `perTarget` already wait, else it is
+ *   parked at once: a waiting delivery holds one of the global delivery slots,
+ *   so waiting on a hung or slow receiver would slow every other receiver;
  * - once an attempt fails, new deliveries are parked rather than queued to
  *   fail one by one; the failed one's own retries probe the receiver, and
  *   the first success lets the parked ones out.
@@ -27,7 +32,10 @@ export type Outcome = "ok" | "failed" | "dead";
 export class DeliveryGate {
   private readonly targets = new Map<string, TargetState>();
 
-  constructor(private readonly perTarget: number) {}
+  constructor(
+    private readonly perTarget: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Resolves true with a slot held (call `release`), or false: park the delivery. A probe (a retry) may try a failing receiver. */
   async acquire(target: string, probe: boolean): Promise<boolean> {
@@ -38,6 +46,7 @@ export class DeliveryGate {
       s.inFlight++;
       return true;
     }
+    if (s.waiters.length >= this.perTarget || this.now() - s.freedAt > SLOT_WAIT_MS) return false;
     return new Promise<boolean>((resolve) => {
       const waiter = (admitted: boolean) => {
         clearTimeout(timer);
@@ -70,6 +79,7 @@ export class DeliveryGate {
    */
   release(target: string, outcome: Outcome): number {
     const s = this.state(target);
+    s.freedAt = this.now();
     const next = s.waiters.shift();
     if (next) next(true);
     else s.inFlight--;
@@ -92,7 +102,7 @@ export class DeliveryGate {
   private state(target: string): TargetState {
     let s = this.targets.get(target);
     if (!s) {
-      s = { inFlight: 0, failing: false, parked: false, releasedQueued: 0, waiters: [] };
+      s = { inFlight: 0, failing: false, parked: false, releasedQueued: 0, freedAt: this.now(), waiters: [] };
       this.targets.set(target, s);
     }
     return s;
