@@ -3,6 +3,7 @@ import type { AnyElysia } from "elysia";
 import type { Logger } from "../platform/logger.ts";
 import type { AuthFailures } from "./auth-failures.ts";
 import { clientAddressOf } from "./client-address.ts";
+import { targetOf } from "./request-guard.ts";
 import { AppError, errorBody } from "./errors.ts";
 import { grants, isScope, type Principal, type Scope } from "./scopes.ts";
 
@@ -165,7 +166,10 @@ export function authGate(routes: AnyElysia["routes"], opts: GateOptions) {
 
   function onRequest(request: Request): Response | undefined {
     const method = request.method === "HEAD" ? "GET" : request.method;
-    const path = new URL(request.url).pathname;
+    // The request guard has checked the URL; the path is what precedes the query.
+    const target = targetOf(request.url) ?? "/";
+    const query = target.indexOf("?");
+    const path = query < 0 ? target : target.slice(0, query);
     const rule = find(method, path);
     // No route: the router answers 404, which tells nothing a caller could use.
     if (!rule || rule.schemes.size === 0) return;

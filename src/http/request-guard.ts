@@ -23,9 +23,9 @@ const MAX_HEADER_BYTES = 16 * 1024;
  */
 export function requestGuard() {
   return new Elysia({ name: "request-guard" }).onRequest(({ request }) => {
-    const url = URL.parse(request.url);
-    if (!url) throw new AppError(400, "BAD_REQUEST", "The Host header is missing or is not a host[:port]");
-    if (url.pathname.length + url.search.length > MAX_TARGET_BYTES) {
+    const target = targetOf(request.url);
+    if (target === undefined) throw new AppError(400, "BAD_REQUEST", "The Host header is missing or is not a host[:port]");
+    if (target.length > MAX_TARGET_BYTES) {
       throw new AppError(414, "URI_TOO_LONG", `The request target is longer than ${MAX_TARGET_BYTES} bytes`, { connection: "close" });
     }
     let headerBytes = 0;
@@ -34,3 +34,20 @@ export function requestGuard() {
     if (headerBytes > MAX_HEADER_BYTES) throw new AppError(431, "HEADERS_TOO_LARGE", `The request headers are larger than ${MAX_HEADER_BYTES} bytes`, { connection: "close" });
   });
 }
+
+/**
+ * The request target (path and query) of a request URL, or undefined if it is no URL. It runs on every
+ * request: Bun hands an absolute http(s) URL for a usable Host, so the target is what follows the
+ * authority, found without a URL parse; anything else is parsed to tell.
+ */
+export function targetOf(url: string): string | undefined {
+  const scheme = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
+  const slash = scheme < 0 ? -1 : url.indexOf("/", scheme);
+  const authority = slash < 0 ? undefined : PLAIN_AUTHORITY.exec(url.slice(scheme, slash));
+  if (authority && Number(authority[1] ?? 0) <= 65_535) return url.slice(slash);
+  const parsed = URL.parse(url);
+  return parsed ? parsed.pathname + parsed.search : undefined;
+}
+
+/** host[:port] as Bun writes a usable one: a name or an IPv4 address, or a bracketed IPv6 address. */
+const PLAIN_AUTHORITY = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
